@@ -1,0 +1,1 @@
+"""`python -m pipeline`: the command line of the koneksi-dynamodb program (see pipeline-cli.md)."""

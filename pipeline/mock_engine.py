@@ -1,0 +1,158 @@
+"""Runs the real program (`__main__.py`) under Pulumi's mock runtime, as a preview would.
+
+The mock monitor records every RegisterResource request; `Plan` turns them into steps shaped
+like `pulumi preview --json`, with engine-style URNs and each resource's options.
+"""
+
+import logging
+import runpy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks, rpc
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.stack import wait_for_rpcs
+from pulumi.runtime.sync_await import _sync_await
+
+from .stack_files import SECRET, StackSettings
+
+UNKNOWN = "[unknown]"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class Plan:
+    stack: str
+    project: str
+    steps: list[dict[str, Any]]
+    outputs: dict[str, Any]
+    diagnostics: list[dict[str, str]] = field(default_factory=list)
+
+    def resources(self, type_: Optional[str] = None) -> list[dict[str, Any]]:
+        """Registered resources (not the stack itself) as plain `newState` dicts."""
+        return [s["newState"] for s in self.steps
+                if s["newState"]["type"] != STACK_TYPE and (type_ is None or s["newState"]["type"] == type_)]
+
+
+class _PreviewMocks(pulumi.runtime.Mocks):
+    """Echo inputs back as state and leave every computed output (arn, id, ...) unknown."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        return "", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return {}
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    def __init__(self):
+        super().__init__(_PreviewMocks())
+        self.registrations: list[tuple[str, Any]] = []
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        self.registrations.append((response.urn, request))
+        return response
+
+
+class _Diagnostics(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[dict[str, str]] = []
+
+    def emit(self, record: logging.LogRecord):
+        self.records.append({"severity": record.levelname.lower(), "message": record.getMessage()})
+
+
+def run_program(project_root: Path, project: str, stack: str, settings: StackSettings) -> Plan:
+    """Runs `__main__.py` once; its own exceptions (ConfigError included) propagate."""
+    monitor = _RecordingMonitor()
+    diagnostics = _Diagnostics()
+    logger = logging.Logger("pulumi-program")
+    logger.addHandler(diagnostics)
+    runtime_settings.ROOT.set(None)  # each run gets a fresh root stack and fresh exports
+    runtime_settings.SETTINGS.rpc_manager.clear()
+    runtime_settings.SETTINGS.outputs.clear()
+    pulumi.runtime.set_mocks(_PreviewMocks(), project=project, stack=stack, preview=True,
+                             logger=logger, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(settings.values), secret_keys=list(settings.secret_keys))
+    if str(project_root) not in sys.path:
+        sys.path.insert(0, str(project_root))
+    runpy.run_path(str(project_root / "__main__.py"), run_name="__main__")
+    _sync_await(wait_for_rpcs())
+    root = runtime_settings.get_root_resource()
+    outputs = {name: _resolve(value) for name, value in root.outputs.items()}
+    return Plan(stack, project, _steps(monitor.registrations, stack, project), outputs, diagnostics.records)
+
+
+def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> list[dict[str, Any]]:
+    qualified_types: dict[str, str] = {}
+    engine_urns: dict[str, str] = {}
+    stack_urn = ""
+    steps = []
+    for mock_urn, request in registrations:
+        parent = request.parent
+        if request.type == STACK_TYPE or not parent or parent == stack_urn:
+            qualified = request.type
+        else:
+            qualified = f"{qualified_types[parent]}${request.type}"
+        urn = f"urn:pulumi:{stack}::{project}::{qualified}::{request.name}"
+        qualified_types[mock_urn], engine_urns[mock_urn] = qualified, urn
+        if request.type == STACK_TYPE:
+            stack_urn = mock_urn
+        state: dict[str, Any] = {
+            "type": request.type,
+            "urn": urn,
+            "custom": bool(request.custom),
+            "inputs": _plain(json_format.MessageToDict(request.object)),
+            "protect": bool(request.protect),
+            "retainOnDelete": bool(request.retainOnDelete),
+            "ignoreChanges": list(request.ignoreChanges),
+            "dependencies": sorted({engine_urns.get(d, d) for d in request.dependencies}),
+        }
+        if parent:
+            state["parent"] = engine_urns.get(parent, parent)
+        if request.provider:
+            provider_urn, _, provider_id = request.provider.rpartition("::")
+            known_id = provider_id if provider_id not in ("", rpc.UNKNOWN) else UNKNOWN
+            state["provider"] = f"{engine_urns.get(provider_urn, provider_urn)}::{known_id}"
+        steps.append({"op": "create", "urn": urn, "newState": state})
+    return steps
+
+
+def _plain(value: Any) -> Any:
+    """Wire values as a person reads them: unknowns and secrets marked, whole numbers as ints."""
+    if value == rpc.UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return SECRET
+        if value.get(rpc._special_sig_key) == rpc._special_resource_sig:
+            return value.get("urn")
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _resolve(value: Any) -> Any:
+    output = pulumi.Output.from_input(value)
+    if _sync_await(output.is_secret()):
+        return SECRET
+    return _known(_sync_await(output.future(with_unknowns=True)))
+
+
+def _known(value: Any) -> Any:
+    if isinstance(value, pulumi.output.Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _known(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_known(v) for v in value]
+    return value
