@@ -1,5 +1,8 @@
 """The stack configuration contract (`../shared/spec/stack-config.md`) as pydantic models.
 
+Validate with `context={"prod": <environment is prod>}`: tables fill their production defaults
+and enforce the production rules from it.
+
 Each model guards its own fields; rules that join several fields sit in that model's
 `model_validator`, and report the exact key with `invalid(...)`. Messages are rendered in
 `components.errors`.
@@ -16,6 +19,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -26,6 +30,7 @@ MAX_GSIS = 20
 MAX_LSIS = 5
 MAX_KEY_ATTRIBUTES_PER_SIDE = 4
 MAX_PROJECTED_ATTRIBUTES = 100
+PRODUCTION = "prod"
 RESERVED_TAGS = ("Project", "Environment", "ManagedBy")
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+$")
@@ -204,15 +209,26 @@ class Table(ConfigModel):
         return list(dict.fromkeys(names))
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self, info: ValidationInfo):
+        in_prod = bool(info.context and info.context.get("prod"))
         problems = [*self._key_problems(), *self._billing_problems(), *self._index_problems()]
+        problems += self._production_problems() if in_prod else []
         if self.ttl_attribute and self.attributes.get(self.ttl_attribute, "N") != "N":
             problems.append(Problem(("ttlAttribute",), f"TTL attribute {self.ttl_attribute!r} is typed "
                                     f"{self.attributes[self.ttl_attribute]}, but TTL needs a Number (epoch seconds)",
                                     f"declare attributes.{self.ttl_attribute}: N"))
         if problems:
             raise Invalid(problems)
+        self.deletion_protection = in_prod if self.deletion_protection is None else self.deletion_protection
+        self.protect = in_prod if self.protect is None else self.protect
         return self
+
+    def _production_problems(self) -> list[Problem]:
+        rules = [("deletionProtection", self.deletion_protection is False),
+                 ("pointInTimeRecovery", not self.pitr_enabled),
+                 ("protect", self.protect is False)]
+        return [Problem((key,), f"{key}: false is not allowed in prod",
+                        f"remove {key} (prod turns it on) or set it to true") for key, broken in rules if broken]
 
     def _unlisted(self, path: tuple, names: list[str]) -> list[Problem]:
         return [Problem(path, f"key attribute {n!r} is not listed in attributes",
@@ -297,15 +313,15 @@ class StackConfig(ConfigModel):
 
     @property
     def is_prod(self) -> bool:
-        return self.environment == "prod"
+        return self.environment == PRODUCTION
 
     @property
     def needs_stack_key(self) -> bool:
         return any(t.encryption == "CUSTOMER_MANAGED" for t in self.tables.values())
 
     @model_validator(mode="after")
-    def _resolve_tables(self):
-        """Fill each table's environment-dependent defaults, then check the stack-wide rules."""
+    def _stack_rules(self):
+        """Derive the tables' physical names and check the rules that span tables."""
         problems = []
         if self.compliance != "commercial":
             problems.append(Problem(("compliance",), f"{self.compliance} is not supported yet by this program",
@@ -322,18 +338,6 @@ class StackConfig(ConfigModel):
                 problems.append(Problem((*path, "name"), f"table name {table.name!r} is also used by "
                                         f"tables.{physical_names[table.name]}", "give each table its own name"))
             physical_names[table.name] = key
-            problems += self._production_rules(path, table)
-            table.deletion_protection = self.is_prod if table.deletion_protection is None else table.deletion_protection
-            table.protect = self.is_prod if table.protect is None else table.protect
         if problems:
             raise Invalid(problems)
         return self
-
-    def _production_rules(self, path: tuple, table: Table) -> list[Problem]:
-        if not self.is_prod:
-            return []
-        rules = [("deletionProtection", table.deletion_protection is False),
-                 ("pointInTimeRecovery", not table.pitr_enabled),
-                 ("protect", table.protect is False)]
-        return [Problem((*path, key), f"{key}: false is not allowed in prod",
-                        f"remove {key} (prod turns it on) or set it to true") for key, broken in rules if broken]

@@ -70,7 +70,7 @@ def key_path(path: tuple[Union[str, int], ...]) -> str:
 def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
     problems: list[Problem] = []
     for detail in error.errors():
-        loc = tuple(p for p in detail["loc"] if p not in UNION_TAGS)
+        loc = tuple(p for p in detail["loc"] if p not in UNION_TAGS and p != "[key]")
         raised = detail.get("ctx", {}).get("error")
         if isinstance(raised, Invalid):
             problems.extend(Problem(loc + p.path, p.reason, p.fix) for p in raised.problems)
@@ -92,8 +92,6 @@ def _describe(detail: dict[str, Any], loc: tuple, model: type[BaseModel]) -> Pro
         return Problem(loc, f"expected a map of keys, got {_shape(given)}", "write it as `key: value` lines")
     if kind == "list_type":
         return Problem(loc, f"expected a list, got {_shape(given)}", "write it as `[a, b]`")
-    if loc and loc[-1] == "[key]":
-        return Problem(loc[:-1], f"invalid name: {detail['msg']}", "use 1-255 characters of [a-zA-Z0-9_.-]")
     if kind == "literal_error":
         return Problem(loc, f"{given!r} is not allowed", f"use one of {detail['ctx']['expected']}")
     return Problem(loc, f"{detail['msg'].removeprefix('Value error, ')} (got {given!r})")
@@ -118,7 +116,8 @@ def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
             node = get_args(node)[1]
     found = _model_in(node)
     if isinstance(found, type) and issubclass(found, BaseModel):
-        return sorted(f.alias or n for n, f in found.model_fields.items())
+        # `aws:region` and the like belong to other namespaces: never suggested as our keys.
+        return sorted(key for n, f in found.model_fields.items() if ":" not in (key := f.alias or n))
     return []
 
 

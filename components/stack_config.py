@@ -7,7 +7,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
-from .config import StackConfig
+from .config import PRODUCTION, StackConfig
 from .errors import NAMESPACE, ConfigError, problems_from
 
 
@@ -28,7 +28,7 @@ def parse_stack_config(settings: Mapping[str, Any], stack: str, stack_file: str)
         if key.startswith(prefix):
             raw[key[len(prefix):]] = _decode(value)
     try:
-        return StackConfig.model_validate(raw)
+        return StackConfig.model_validate(raw, context={"prod": raw["environment"] == PRODUCTION})
     except ValidationError as error:
         raise ConfigError(problems_from(error, StackConfig), stack_file) from None
 

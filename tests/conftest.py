@@ -1,0 +1,67 @@
+"""Helpers that synthesize a stack in-process and hand back what it would deploy as plain data:
+the same `newState` dicts `python -m pipeline synth --json` prints."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.config import StackConfig
+from components.errors import ConfigError, Problem
+from components.stack_config import parse_stack_config
+from pipeline.mock_engine import Plan, run_program
+from pipeline.stack_files import StackSettings
+from pipeline.synth import synthesize
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "koneksi-dynamodb"
+
+TABLE = "aws:dynamodb/table:Table"
+GSI = "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex"
+TARGET = "aws:appautoscaling/target:Target"
+POLICY = "aws:appautoscaling/policy:Policy"
+KMS_KEY = "aws:kms/key:Key"
+COMPONENT = "koneksi:dynamodb:Table"
+
+
+def synth_stack(stack: str, stack_file: Path | None = None) -> Plan:
+    plan, _ = synthesize(ROOT, stack, stack_file or ROOT / f"Pulumi.{stack}.yaml")
+    return plan
+
+
+def settings_for(tables: dict[str, Any], **stack_keys: Any) -> StackSettings:
+    values = {"aws:region": stack_keys.pop("region", "ap-southeast-1"), f"{PROJECT}:tables": json.dumps(tables)}
+    for key, value in stack_keys.items():
+        values[f"{PROJECT}:{key}"] = value if isinstance(value, str) else json.dumps(value)
+    return StackSettings(values=values)
+
+
+def synth_tables(tables: dict[str, Any], stack: str = "staging", **stack_keys: Any) -> Plan:
+    return run_program(ROOT, PROJECT, stack, settings_for(tables, **stack_keys))
+
+
+def parse(tables: dict[str, Any], stack: str = "staging", **stack_keys: Any) -> StackConfig:
+    return parse_stack_config(settings_for(tables, **stack_keys).values, stack, f"Pulumi.{stack}.yaml")
+
+
+def problems(tables: dict[str, Any], stack: str = "staging", **stack_keys: Any) -> list[Problem]:
+    with pytest.raises(ConfigError) as raised:
+        parse(tables, stack, **stack_keys)
+    return raised.value.problems
+
+
+def named(plan: Plan, type_: str, name: str) -> dict[str, Any]:
+    """The one resource of `type_` whose logical name is `name`."""
+    found = [r for r in plan.resources(type_) if r["urn"].rsplit("::", 1)[1] == name]
+    assert len(found) == 1, f"expected one {type_} named {name}, found {[r['urn'] for r in plan.resources(type_)]}"
+    return found[0]
+
+
+USERS = {"attributes": {"id": "S", "name": "S", "email": "S"}, "hashKey": "id"}
+
+
+def autoscaled(min_units: int = 5, max_units: int = 100) -> dict[str, Any]:
+    return {"min": min_units, "max": max_units, "targetUtilization": 70}
+
+
