@@ -4,6 +4,7 @@ The mock monitor records every RegisterResource request; `Plan` turns them into 
 like `pulumi preview --json`, with engine-style URNs and each resource's options.
 """
 
+import heapq
 import logging
 import runpy
 import sys
@@ -82,8 +83,10 @@ def run_program(project_root: Path, project: str, stack: str, settings: StackSet
     pulumi.runtime.set_all_config(dict(settings.values), secret_keys=list(settings.secret_keys))
     if str(project_root) not in sys.path:
         sys.path.insert(0, str(project_root))
-    runpy.run_path(str(project_root / "__main__.py"), run_name="__main__")
-    _sync_await(wait_for_rpcs())
+    try:
+        runpy.run_path(str(project_root / "__main__.py"), run_name="__main__")
+    finally:
+        _sync_await(wait_for_rpcs())  # settle what was registered, even when the program failed
     root = runtime_settings.get_root_resource()
     outputs = {name: _resolve(value) for name, value in root.outputs.items()}
     return Plan(stack, project, _steps(monitor.registrations, stack, project), outputs, diagnostics.records)
@@ -121,7 +124,33 @@ def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> li
             known_id = provider_id if provider_id not in ("", rpc.UNKNOWN) else UNKNOWN
             state["provider"] = f"{engine_urns.get(provider_urn, provider_urn)}::{known_id}"
         steps.append({"op": "create", "urn": urn, "newState": state})
-    return steps
+    return _in_dependency_order(steps)
+
+
+def _in_dependency_order(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parents, providers and dependencies first, otherwise by URN: registration order varies
+    from run to run, and a plan people diff must not."""
+    by_urn = {step["urn"]: step for step in steps}
+    dependents: dict[str, list[str]] = {urn: [] for urn in by_urn}
+    waiting = {}
+    for urn, step in by_urn.items():
+        state = step["newState"]
+        needs = {state.get("parent"), state.get("provider", "").rpartition("::")[0], *state["dependencies"]}
+        needs &= by_urn.keys()
+        waiting[urn] = len(needs)
+        for need in needs:
+            dependents[need].append(urn)
+    ready = [urn for urn, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    ordered = []
+    while ready:
+        urn = heapq.heappop(ready)
+        ordered.append(by_urn[urn])
+        for dependent in dependents[urn]:
+            waiting[dependent] -= 1
+            if waiting[dependent] == 0:
+                heapq.heappush(ready, dependent)
+    return ordered
 
 
 def _plain(value: Any) -> Any:

@@ -95,7 +95,8 @@ NOUNS = {  # type -> (singular, plural)
 
 def summary(plan: Plan) -> str:
     resources = plan.resources()
-    counts = Counter(r["type"] for r in resources)
+    rank = {type_: i for i, type_ in enumerate(NOUNS)}
+    counts = Counter(sorted((r["type"] for r in resources), key=lambda t: (rank.get(t, len(rank)), t)))
     parts = [f"{count} {NOUNS.get(type_, (type_, type_))[count != 1]}" for type_, count in counts.items()]
     return f"{len(resources)} resources: {', '.join(parts)}"
 

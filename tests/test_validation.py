@@ -1,0 +1,211 @@
+"""Every rule of the contract and every DynamoDB limit, one case each: the error names the key
+path, says what is wrong and how to fix it (issue 2, item 7)."""
+
+import pytest
+from pulumi.runtime import settings as runtime_settings
+
+from components.errors import ConfigError
+from components.stack_config import parse_stack_config
+from tests.conftest import ROOT, USERS, autoscaled, parse, problems, settings_for
+from pipeline.mock_engine import run_program
+
+PROVISIONED = {**USERS, "billingMode": "PROVISIONED", "capacity": {"read": 5, "write": 5}}
+SORTED = {"attributes": {"pk": "S", "sk": "S", "lsk": "S"}, "hashKey": "pk", "rangeKey": "sk"}
+
+
+def gsi(**index):
+    return {**USERS, "globalSecondaryIndexes": {"EmailIndex": {"hashKey": "email", **index}}}
+
+
+def scaled(**overrides):
+    return {**PROVISIONED, "capacity": {"read": {**autoscaled(), **overrides}, "write": 5}}
+
+
+def many_attributes(count):
+    return {f"a{i}": "S" for i in range(count)}
+
+
+# (case, table config, key path below tables.t, words the reason or fix must contain)
+TABLE_RULES = [
+    ("unknown key, with a suggestion", {**USERS, "hashkey": "id"}, "hashkey", "did you mean 'hashKey'"),
+    ("unknown nested key", scaled(targetUtilisation=50), "capacity.read.targetUtilisation", "targetUtilization"),
+    ("a list where a map is expected", {**USERS, "attributes": ["id"]}, "attributes", "expected a map"),
+    ("a map where a list is expected", gsi(projection={"a": 1}), "globalSecondaryIndexes.EmailIndex.projection",
+     "ALL"),
+    ("missing attributes", {"hashKey": "id"}, "attributes", "required"),
+    ("missing hashKey", {"attributes": {"id": "S"}}, "hashKey", "required"),
+    ("attribute type other than S/N/B", {**USERS, "attributes": {"id": "X"}}, "attributes.id", "'S', 'N' or 'B'"),
+    ("hash key not among attributes", {**USERS, "hashKey": "nope"}, "hashKey", "add `nope: S`"),
+    ("range key not among attributes", {**USERS, "rangeKey": "nope"}, "rangeKey", "not listed in attributes"),
+    ("range key equal to hash key", {**USERS, "rangeKey": "id"}, "rangeKey", "must differ"),
+    ("name shorter than 3", {**USERS, "name": "ab"}, "name", "3-255 characters"),
+    ("name with forbidden characters", {**USERS, "name": "users table"}, "name", "not a valid DynamoDB name"),
+    ("name longer than 255", {**USERS, "name": "a" * 256}, "name", "3-255"),
+    ("billing mode unknown", {**USERS, "billingMode": "ON_DEMAND"}, "billingMode", "PAY_PER_REQUEST"),
+    ("PROVISIONED without capacity", {**USERS, "billingMode": "PROVISIONED"}, "capacity", "needs capacity"),
+    ("capacity on an on-demand table", {**USERS, "capacity": {"read": 5, "write": 5}}, "capacity",
+     "PROVISIONED tables only"),
+    ("onDemand on a provisioned table", {**PROVISIONED, "onDemand": {"maxReadRequestUnits": 5}}, "onDemand",
+     "PAY_PER_REQUEST tables only"),
+    ("fixed capacity below 1", {**PROVISIONED, "capacity": {"read": 0, "write": 5}}, "capacity.read",
+     "greater than or equal to 1"),
+    ("capacity missing write", {**PROVISIONED, "capacity": {"read": 5}}, "capacity.write", "required"),
+    ("scaling min below 1", scaled(min=0), "capacity.read.min", "greater than or equal to 1"),
+    ("scaling min above max", scaled(min=200, max=100), "capacity.read.min", "set min to at most 100"),
+    ("target utilization below 20", scaled(targetUtilization=10), "capacity.read.targetUtilization", "20"),
+    ("target utilization above 90", scaled(targetUtilization=95), "capacity.read.targetUtilization", "90"),
+    ("negative scale-in cooldown", scaled(scaleInCooldown=-1), "capacity.read.scaleInCooldown", "0"),
+    ("negative scale-out cooldown", scaled(scaleOutCooldown=-5), "capacity.read.scaleOutCooldown", "0"),
+    ("on-demand maximum below 1", {**USERS, "onDemand": {"maxWriteRequestUnits": 0}},
+     "onDemand.maxWriteRequestUnits", "greater than or equal to 1"),
+    ("GSI on-demand maximum below 1", gsi(onDemand={"maxReadRequestUnits": 0}),
+     "globalSecondaryIndexes.EmailIndex.onDemand.maxReadRequestUnits", "greater than or equal to 1"),
+    ("GSI capacity on an on-demand table", gsi(capacity={"read": 1, "write": 1}),
+     "globalSecondaryIndexes.EmailIndex.capacity", "PROVISIONED tables only"),
+    ("GSI onDemand on a provisioned table",
+     {**PROVISIONED, "globalSecondaryIndexes": {"EmailIndex": {"hashKey": "email", "onDemand": {}}}},
+     "globalSecondaryIndexes.EmailIndex.onDemand", "PAY_PER_REQUEST tables only"),
+    ("GSI key not among attributes", gsi(rangeKey="nope"), "globalSecondaryIndexes.EmailIndex.rangeKey",
+     "not listed in attributes"),
+    ("GSI name too short", {**USERS, "globalSecondaryIndexes": {"ix": {"hashKey": "email"}}},
+     "globalSecondaryIndexes.ix", "3-255 characters"),
+    ("more than 20 GSIs",
+     {"attributes": {"id": "S"}, "hashKey": "id",
+      "globalSecondaryIndexes": {f"index{i}": {"hashKey": "id"} for i in range(21)}},
+     "globalSecondaryIndexes", "at most 20"),
+    ("more than 4 attributes in a multi-attribute key",
+     {"attributes": many_attributes(5), "hashKey": "a0",
+      "globalSecondaryIndexes": {"WideIndex": {"hashKey": list(many_attributes(5))}}},
+     "globalSecondaryIndexes.WideIndex.hashKey", "at most 4"),
+    ("an attribute twice in one index key",
+     {**USERS, "globalSecondaryIndexes": {"EmailIndex": {"hashKey": ["email"], "rangeKey": ["email"]}}},
+     "globalSecondaryIndexes.EmailIndex", "used twice"),
+    ("projection other than ALL, KEYS_ONLY or a list", gsi(projection="INCLUDE"),
+     "globalSecondaryIndexes.EmailIndex.projection", "'ALL' or 'KEYS_ONLY'"),
+    ("more than 100 INCLUDE attributes",
+     {**USERS, "globalSecondaryIndexes": {"EmailIndex": {"hashKey": "email",
+                                                         "projection": list(many_attributes(101))}}},
+     "globalSecondaryIndexes", "DynamoDB allows 100"),
+    ("LSI without a table sort key",
+     {**USERS, "localSecondaryIndexes": {"NameIndex": {"rangeKey": "name"}}}, "localSecondaryIndexes",
+     "set rangeKey on the table"),
+    ("more than 5 LSIs",
+     {**SORTED, "localSecondaryIndexes": {f"local{i}": {"rangeKey": "lsk"} for i in range(6)}},
+     "localSecondaryIndexes", "at most 5"),
+    ("LSI sort key equal to a table key", {**SORTED, "localSecondaryIndexes": {"SameIndex": {"rangeKey": "sk"}}},
+     "localSecondaryIndexes.SameIndex.rangeKey", "must differ"),
+    ("LSI missing rangeKey", {**SORTED, "localSecondaryIndexes": {"LsiIndex": {}}},
+     "localSecondaryIndexes.LsiIndex.rangeKey", "required"),
+    ("index name used by a GSI and an LSI",
+     {**SORTED, "globalSecondaryIndexes": {"TwinIndex": {"hashKey": "lsk"}},
+      "localSecondaryIndexes": {"TwinIndex": {"rangeKey": "lsk"}}}, "localSecondaryIndexes.TwinIndex",
+     "its own name"),
+    ("stream view type unknown", {**USERS, "stream": "ALL"}, "stream", "NEW_AND_OLD_IMAGES"),
+    ("TTL attribute not a number", {**USERS, "ttlAttribute": "email"}, "ttlAttribute", "declare attributes.email: N"),
+    ("PITR period of 0 days", {**USERS, "pointInTimeRecovery": {"recoveryPeriodDays": 0}},
+     "pointInTimeRecovery.recoveryPeriodDays", "greater than or equal to 1"),
+    ("PITR period over 35 days", {**USERS, "pointInTimeRecovery": {"recoveryPeriodDays": 36}},
+     "pointInTimeRecovery.recoveryPeriodDays", "less than or equal to 35"),
+    ("PITR neither bool nor object", {**USERS, "pointInTimeRecovery": "always"}, "pointInTimeRecovery", "boolean"),
+    ("encryption neither mode nor key ARN", {**USERS, "encryption": "KMS"}, "encryption", "CUSTOMER_MANAGED"),
+    ("table class unknown", {**USERS, "tableClass": "INFREQUENT"}, "tableClass", "STANDARD_INFREQUENT_ACCESS"),
+    ("contributor insights not a bool", {**USERS, "contributorInsights": "sometimes"}, "contributorInsights",
+     "boolean"),
+    *[(f"{key} not supported yet", {**USERS, key: value}, key, "not supported yet")
+      for key, value in (("replicas", ["us-east-1"]), ("import", True), ("alarms", {}), ("items", []),
+                         ("restore", {"latest": True}))],
+]
+
+
+@pytest.mark.parametrize("table, path, words", [case[1:] for case in TABLE_RULES],
+                         ids=[case[0] for case in TABLE_RULES])
+def test_table_rule(table, path, words):
+    found = problems({"t": table})
+    assert [p for p in found if p.path == ("tables", "t", *path.split("."))], found
+    rendered = [p.render("Pulumi.staging.yaml") for p in found]
+    assert any(f"koneksi-dynamodb:tables.t.{path}:" in line and words in line for line in rendered), rendered
+
+
+@pytest.mark.parametrize("key", ["deletionProtection", "pointInTimeRecovery", "protect"])
+def test_prod_refuses_switching_off_a_protection(key):
+    [problem] = problems({"users": {**USERS, key: False}}, stack="prod")
+    assert problem.path == ("tables", "users", key)
+    assert "not allowed in prod" in problem.reason and "set it to true" in problem.fix
+
+
+def test_prod_is_decided_by_environment_not_the_stack_name():
+    [problem] = problems({"users": {**USERS, "deletionProtection": False}}, stack="live", environment="prod")
+    assert problem.path == ("tables", "users", "deletionProtection")
+
+
+STACK_RULES = [
+    ("missing region", dict(region=None), ("aws:region",), "required"),
+    ("no tables", dict(tables_override={}), ("tables",), "at least 1"),
+    ("unknown stack key", dict(tabels={}), ("tabels",), "did you mean 'tables'"),
+    ("reserved tag", dict(tags={"Project": "x"}), ("tags", "Project"), "set by the program"),
+    ("tags not strings", dict(tags=["a"]), ("tags",), "expected a map"),
+    ("compliance unknown", dict(compliance="pci"), ("compliance",), "commercial"),
+    ("compliance tier not built yet", dict(compliance="fedramp-high"), ("compliance",), "not supported yet"),
+    ("project with spaces", dict(project="my project"), ("project",), "not a valid"),
+    ("derived name too long", dict(project="p" * 250), ("tables", "users"), "set `name`"),
+    *[(f"{key} not supported yet", {key: {"x": 1}}, (key,), "not supported yet")
+      for key in ("network", "alarms", "backup", "access", "dax")],
+]
+
+
+@pytest.mark.parametrize("stack_keys, path, words", [case[1:] for case in STACK_RULES],
+                         ids=[case[0] for case in STACK_RULES])
+def test_stack_rule(stack_keys, path, words):
+    stack_keys = dict(stack_keys)
+    tables = stack_keys.pop("tables_override", {"users": USERS})
+    settings = settings_for(tables, **{k: v for k, v in stack_keys.items() if v is not None})
+    if "region" in stack_keys and stack_keys["region"] is None:
+        del settings.values["aws:region"]
+    with pytest.raises(ConfigError) as raised:
+        parse_stack_config(settings.values, "staging", "Pulumi.staging.yaml")
+    matching = [p for p in raised.value.problems if p.path == path]
+    assert matching and any(words in p.reason + p.fix for p in matching), raised.value.problems
+
+
+def test_two_tables_cannot_share_a_physical_name():
+    [problem] = problems({"users": USERS, "people": {**USERS, "name": "koneksi-staging-users"}})
+    assert problem.path == ("tables", "people", "name") and "also used by tables.users" in problem.reason
+
+
+def test_every_problem_of_the_file_is_reported_in_one_run():
+    found = problems({"users": {**USERS, "stream": "ALL", "tableClass": "X"}, "orders": {"hashKey": "id"}},
+                     network={"vpcId": "vpc-1"})
+    assert {p.path for p in found} == {("tables", "users", "stream"), ("tables", "users", "tableClass"),
+                                       ("tables", "orders", "attributes"), ("network",)}
+
+
+def test_the_message_names_file_key_reason_and_fix():
+    with pytest.raises(ConfigError) as raised:
+        parse({"users": {**USERS, "billingMode": "PROVISIONED"}}, stack="uat")
+    assert str(raised.value).splitlines() == [
+        "Pulumi.uat.yaml: 1 configuration problem",
+        "  Pulumi.uat.yaml: koneksi-dynamodb:tables.users.capacity: billingMode PROVISIONED needs capacity. "
+        "Fix: set capacity: {read: 5, write: 5} or an auto-scaling object",
+    ]
+
+
+def test_invalid_config_registers_no_resource():
+    with pytest.raises(ConfigError):
+        run_program(ROOT, "koneksi-dynamodb", "staging", settings_for({"users": {**USERS, "stream": "ALL"}}))
+    registered = [request.type for _, request in runtime_settings.SETTINGS.monitor.registrations]
+    assert registered == ["pulumi:pulumi:Stack"]
+
+
+def test_valid_values_at_the_limits_are_accepted():
+    config = parse({"t": {
+        "name": "abc", "attributes": {**many_attributes(8), "n": "N", "b": "B"}, "hashKey": "a0", "rangeKey": "n",
+        "billingMode": "PROVISIONED",
+        "capacity": {"read": {"min": 1, "max": 1, "targetUtilization": 20, "scaleInCooldown": 0}, "write": 1},
+        "pointInTimeRecovery": {"recoveryPeriodDays": 35},
+        "encryption": "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "globalSecondaryIndexes": {"Wide": {"hashKey": ["a0", "a1", "a2", "a3"], "rangeKey": ["a4", "a5", "a6", "a7"],
+                                            "capacity": {"read": {"min": 1, "max": 2, "targetUtilization": 90},
+                                                         "write": 1}}},
+        "localSecondaryIndexes": {f"lsi{i}": {"rangeKey": "b"} for i in range(5)},
+    }})
+    assert config.tables["t"].global_secondary_indexes["Wide"].key_attributes == [f"a{i}" for i in range(8)]
