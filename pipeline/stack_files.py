@@ -8,6 +8,8 @@ from typing import Any
 import yaml
 
 SECRET = "[secret]"
+# libyaml's loader when PyYAML was built with it: a large estate's stack file parses ~10x faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class StackFileError(Exception):
@@ -48,7 +50,7 @@ def read_stack_file(path: Path) -> StackSettings:
 
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text())
+        return yaml.load(path.read_text(), Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise StackFileError(f"{path}: no such file") from None
     except yaml.YAMLError as error:

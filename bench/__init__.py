@@ -1,0 +1,1 @@
+"""Synth benchmark: `python -m bench` (see the README's Performance section)."""
