@@ -6,5 +6,6 @@ from components.stack import build_stack
 from components.stack_config import read_stack_config
 
 config = read_stack_config()
-tables = build_stack(config)
-pulumi.export("tables", {key: table.outputs for key, table in tables.items()})
+stack = build_stack(config)
+for name, value in stack.outputs().items():
+    pulumi.export(name, value)

@@ -15,16 +15,16 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
     ValidationInfo,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
+from .config_base import ConfigModel
 from .errors import Invalid, Problem, invalid
+from .monitoring_config import Network, StackAlarms, Thresholds
 
 MAX_GSIS = 20
 MAX_LSIS = 5
@@ -34,10 +34,6 @@ PRODUCTION = "prod"
 RESERVED_TAGS = ("Project", "Environment", "ManagedBy")
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+$")
-
-
-class ConfigModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, validate_by_name=True)
 
 
 def _dynamodb_name(value: str) -> str:
@@ -188,7 +184,7 @@ class Table(ConfigModel):
     replicas: NotSupportedYet = None
     import_: NotSupportedYet = Field(None, alias="import")
     restore: NotSupportedYet = None
-    alarms: NotSupportedYet = None
+    alarms: Optional[Thresholds] = Field(None, description="per-table threshold overrides")
     items: NotSupportedYet = None
 
     @property
@@ -305,8 +301,8 @@ class StackConfig(ConfigModel):
     compliance: Literal["commercial", "fedramp-moderate", "fedramp-high"] = "commercial"
     tags: Annotated[dict[str, str], AfterValidator(_user_tags)] = {}
     tables: dict[TableKey, Table] = Field(min_length=1)
-    network: NotSupportedYet = None
-    alarms: NotSupportedYet = None
+    network: Optional[Network] = None
+    alarms: StackAlarms = StackAlarms()
     backup: NotSupportedYet = None
     access: NotSupportedYet = None
     dax: NotSupportedYet = None
@@ -316,8 +312,20 @@ class StackConfig(ConfigModel):
         return self.environment == PRODUCTION
 
     @property
+    def alarm_level(self) -> str:
+        return self.alarms.level or ("enhanced" if self.is_prod else "basic")
+
+    @property
+    def creates_alarm_topic(self) -> bool:
+        return self.alarms.sns_topic_arn is None
+
+    @property
     def needs_stack_key(self) -> bool:
-        return any(t.encryption == "CUSTOMER_MANAGED" for t in self.tables.values())
+        """One KMS key serves the CUSTOMER_MANAGED tables and the alarm topic."""
+        return self.creates_alarm_topic or any(t.encryption == "CUSTOMER_MANAGED" for t in self.tables.values())
+
+    def thresholds(self, table: Table) -> Thresholds:
+        return self.alarms.overridden_by(table.alarms)
 
     @model_validator(mode="after")
     def _stack_rules(self):

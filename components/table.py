@@ -1,11 +1,12 @@
 """One DynamoDB table as a component: the table first, then what hangs off it (its GSIs,
-auto-scaling, contributor insights)."""
+auto-scaling, contributor insights, alarms)."""
 
 from typing import Optional, Union
 
 import pulumi
 import pulumi_aws as aws
 
+from .alarms import AlarmSettings, table_alarms
 from .config import GlobalSecondaryIndex, Table
 from .scaling import autoscale, autoscaled_fields, initial_units
 
@@ -20,7 +21,7 @@ class DynamoTable(pulumi.ComponentResource):
     one leaves the table and the other indexes untouched.
     """
 
-    def __init__(self, key: str, table: Table, kms_key_arn: Optional[pulumi.Input[str]],
+    def __init__(self, key: str, table: Table, kms_key_arn: Optional[pulumi.Input[str]], alarms: AlarmSettings,
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(COMPONENT_TYPE, key, None, opts)
         self.table = aws.dynamodb.Table(
@@ -42,6 +43,7 @@ class DynamoTable(pulumi.ComponentResource):
         if table.contributor_insights:
             aws.dynamodb.ContributorInsights(f"{key}-contributor-insights", table_name=self.table.name,
                                              opts=pulumi.ResourceOptions(parent=self))
+        self.alarms = table_alarms(table.name, table.provisioned, self.table, self.indexes, alarms, parent=self)
 
         self.outputs = {
             "name": self.table.name,
@@ -49,6 +51,8 @@ class DynamoTable(pulumi.ComponentResource):
             "id": self.table.id,
             "streamArn": self.table.stream_arn,
             "streamLabel": self.table.stream_label,
+            "readThrottleAlarmArn": self.alarms["readThrottles"].arn,
+            "writeThrottleAlarmArn": self.alarms["writeThrottles"].arn,
         }
         self.register_outputs(self.outputs)
 

@@ -22,6 +22,9 @@ from pulumi.runtime.sync_await import _sync_await
 from .stack_files import SECRET, StackSettings
 
 UNKNOWN = "[unknown]"
+# The account a deployment would run as: unknowable offline, but it must stay readable inside
+# the ARNs of policies.
+ACCOUNT = "[account]"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -46,6 +49,8 @@ class _PreviewMocks(pulumi.runtime.Mocks):
         return "", dict(args.inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs):
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:root", "id": ACCOUNT, "userId": ACCOUNT}
         return {}
 
 

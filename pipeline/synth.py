@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.tree import Tree
 
 from .mock_engine import STACK_TYPE, Plan, run_program
@@ -69,7 +70,22 @@ def _policy(i: dict) -> str:
     return f"{i.get('name')}: target {config.get('targetValue')}%"
 
 
+def _alarm(i: dict) -> str:
+    if "metricQueries" in i:
+        watched = next(q["expression"] for q in i["metricQueries"] if q.get("returnData"))
+    else:
+        dimensions = ",".join(f"{k}={v}" for k, v in (i.get("dimensions") or {}).items())
+        watched = f"{i.get('statistic')} {i.get('metricName')}" + (f" [{dimensions}]" if dimensions else "")
+    return (f"{watched} > {i.get('threshold')} for {i.get('datapointsToAlarm')} of {i.get('evaluationPeriods')} "
+            f"periods, missing data {i.get('treatMissingData')}")
+
+
 DESCRIBE: dict[str, Callable[[dict], str]] = {
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
+    "aws:sns/topic:Topic": lambda i: f"encrypted with {i.get('kmsMasterKeyId')}",
+    "aws:sns/topicSubscription:TopicSubscription": lambda i: f"{i.get('protocol')} {i.get('endpoint')}",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": lambda i: (f"{i.get('vpcEndpointType')} {i.get('serviceName')} in "
+                                                  f"{i.get('vpcId')} on {', '.join(i.get('routeTableIds', []))}"),
     "aws:dynamodb/table:Table": _table,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": _index,
     "aws:appautoscaling/target:Target": _target,
@@ -89,6 +105,11 @@ NOUNS = {  # type -> (singular, plural)
     "aws:kms/alias:Alias": ("KMS alias", "KMS aliases"),
     "pulumi:providers:aws": ("provider", "providers"),
     "aws:dynamodb/contributorInsights:ContributorInsights": ("contributor insights", "contributor insights"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarm", "alarms"),
+    "aws:sns/topic:Topic": ("SNS topic", "SNS topics"),
+    "aws:sns/topicSubscription:TopicSubscription": ("subscription", "subscriptions"),
+    "aws:cloudwatch/dashboard:Dashboard": ("dashboard", "dashboards"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("VPC endpoint", "VPC endpoints"),
     "koneksi:dynamodb:Table": ("table component", "table components"),
 }
 
@@ -109,20 +130,20 @@ def write_text(plan: Plan, width: int = 160) -> str:
         if state["type"] == STACK_TYPE:
             root = nodes[state["urn"]] = Tree(f"[bold]{plan.project}[/] stack [bold]{plan.stack}[/]")
             continue
-        label = f"{state['type']} [bold]{state['urn'].rsplit('::', 1)[1]}[/]"
+        label = f"{state['type']} [bold]{escape(state['urn'].rsplit('::', 1)[1])}[/]"
         described = DESCRIBE.get(state["type"])
         if described:
-            label += f"  {described(state['inputs'])}"
+            label += f"  {escape(described(state['inputs']))}"
         flags = [flag for flag in ("protect", "retainOnDelete") if state[flag]]
         if state["ignoreChanges"]:
             flags.append(f"ignoreChanges {', '.join(state['ignoreChanges'])}")
         if flags:
-            label += f"  [yellow]({'; '.join(flags)})[/]"
+            label += f"  [yellow]({escape('; '.join(flags))})[/]"
         nodes[state["urn"]] = nodes.get(state.get("parent"), root).add(label)
     text = io.StringIO()
     console = Console(file=text, width=width, color_system=None)
     console.print(root)
     for diagnostic in plan.diagnostics:
-        console.print(f"{diagnostic['severity']}: {diagnostic['message']}")
+        console.print(escape(f"{diagnostic['severity']}: {diagnostic['message']}"))
     console.print(summary(plan))
     return text.getvalue()

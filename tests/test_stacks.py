@@ -55,7 +55,7 @@ def test_staging_and_uat_are_on_demand_with_pitr_and_aws_managed_key(nonprod):
     assert table["billingMode"] == "PAY_PER_REQUEST"
     assert table["pointInTimeRecovery"] == {"enabled": True}
     assert table["serverSideEncryption"] == {"enabled": True}
-    assert "readCapacity" not in table and not plan.resources(TARGET) and not plan.resources(KMS_KEY)
+    assert "readCapacity" not in table and not plan.resources(TARGET)
 
 
 def test_prod_is_provisioned_with_stream_pitr_and_the_stack_key(prod):
@@ -117,6 +117,7 @@ def test_every_child_is_parented_to_its_table_component(prod):
 
 def test_stack_outputs_list_every_table_with_its_outputs(prod):
     users = prod.outputs["tables"]["users"]
-    assert set(users) == {"name", "arn", "id", "streamArn", "streamLabel"}
+    assert set(users) == {"name", "arn", "id", "streamArn", "streamLabel", "readThrottleAlarmArn",
+                          "writeThrottleAlarmArn"}
     assert users["name"] == "koneksi-prod-users"
     assert users["arn"] == "[unknown]"  # known only after deployment, as in a real preview

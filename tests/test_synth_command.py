@@ -62,8 +62,8 @@ def test_text_is_a_tree_with_a_summary(capsys):
     assert any("koneksi:dynamodb:Table users" in line for line in lines)
     assert any("│   ├── aws:dynamodb/table:Table users-table  koneksi-prod-users" in line for line in lines)
     assert "protect; retainOnDelete" in out
-    assert lines[-1] == ("9 resources: 1 table, 2 scaling targets, 2 scaling policies, 1 KMS key, 1 KMS alias, "
-                         "1 provider, 1 table component")
+    assert lines[-1] == ("22 resources: 1 table, 2 scaling targets, 2 scaling policies, 1 KMS key, 1 KMS alias, "
+                         "1 provider, 11 alarms, 1 SNS topic, 1 dashboard, 1 table component")
 
 
 def test_the_plan_is_the_same_on_every_run(capsys):

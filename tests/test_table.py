@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import KMS_KEY, TABLE, USERS, named, synth_tables
 
+TOPIC_ARN = "arn:aws:sns:ap-southeast-1:123456789012:ops"
 KEY_ARN = "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
@@ -16,7 +17,8 @@ KEY_ARN = "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1
     (KEY_ARN, {"enabled": True, "kmsKeyArn": KEY_ARN}, False),
 ])
 def test_encryption_modes(mode, expected, stack_key):
-    plan = synth_tables({"users": {**USERS, "encryption": mode}})
+    # With alarms going to an existing topic, only CUSTOMER_MANAGED tables call for the stack key.
+    plan = synth_tables({"users": {**USERS, "encryption": mode}}, alarms={"snsTopicArn": TOPIC_ARN})
     assert named(plan, TABLE, "users-table")["inputs"]["serverSideEncryption"] == expected
     assert len(plan.resources(KMS_KEY)) == int(stack_key)
 

@@ -112,7 +112,7 @@ TABLE_RULES = [
     ("contributor insights not a bool", {**USERS, "contributorInsights": "sometimes"}, "contributorInsights",
      "boolean"),
     *[(f"{key} not supported yet", {**USERS, key: value}, key, "not supported yet")
-      for key, value in (("replicas", ["us-east-1"]), ("import", True), ("alarms", {}), ("items", []),
+      for key, value in (("replicas", ["us-east-1"]), ("import", True), ("items", []),
                          ("restore", {"latest": True}))],
 ]
 
@@ -149,7 +149,7 @@ STACK_RULES = [
     ("project with spaces", dict(project="my project"), ("project",), "not a valid"),
     ("derived name too long", dict(project="p" * 250), ("tables", "users"), "set `name`"),
     *[(f"{key} not supported yet", {key: {"x": 1}}, (key,), "not supported yet")
-      for key in ("network", "alarms", "backup", "access", "dax")],
+      for key in ("backup", "access", "dax")],
 ]
 
 
@@ -174,9 +174,9 @@ def test_two_tables_cannot_share_a_physical_name():
 
 def test_every_problem_of_the_file_is_reported_in_one_run():
     found = problems({"users": {**USERS, "stream": "ALL", "tableClass": "X"}, "orders": {"hashKey": "id"}},
-                     network={"vpcId": "vpc-1"})
+                     dax={"nodes": 3})
     assert {p.path for p in found} == {("tables", "users", "stream"), ("tables", "users", "tableClass"),
-                                       ("tables", "orders", "attributes"), ("network",)}
+                                       ("tables", "orders", "attributes"), ("dax",)}
 
 
 def test_the_message_names_file_key_reason_and_fix():
