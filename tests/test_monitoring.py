@@ -1,0 +1,186 @@
+"""Alarms, notifications and the dashboard (issue 3)."""
+
+import json
+
+import pytest
+
+from tests.conftest import KMS_KEY, TABLE, USERS, autoscaled, named, synth_stack, synth_tables
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+TOPIC_ARN = "arn:aws:sns:ap-southeast-1:123456789012:ops"
+INDEXED = {**USERS, "globalSecondaryIndexes": {"EmailIndex": {"hashKey": "email"}}}
+PROVISIONED = {**INDEXED, "billingMode": "PROVISIONED", "capacity": {"read": autoscaled(), "write": 5}}
+
+
+def alarms_by_name(plan):
+    return {a["inputs"]["name"]: a for a in plan.resources(ALARM)}
+
+
+@pytest.fixture(scope="module")
+def prod():
+    return synth_stack("prod")
+
+
+@pytest.fixture(scope="module")
+def staging():
+    return synth_stack("staging")
+
+
+def test_one_encrypted_topic_per_stack_under_the_stack_key(staging):
+    [topic] = staging.resources(TOPIC)
+    key = named(staging, KMS_KEY, "koneksi-staging-dynamodb-key")
+    assert topic["inputs"]["name"] == "koneksi-staging-dynamodb-alarms"
+    assert topic["inputs"]["kmsMasterKeyId"] == "[unknown]" and key["urn"] in topic["dependencies"]
+
+
+def test_the_stack_key_lets_cloudwatch_publish_to_the_encrypted_topic(staging):
+    policy = json.loads(named(staging, KMS_KEY, "koneksi-staging-dynamodb-key")["inputs"]["policy"])
+    [cloudwatch] = [s for s in policy["Statement"] if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert cloudwatch["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert cloudwatch["Condition"] == {"StringEquals": {"aws:SourceAccount": "[account]"}}
+
+
+def test_email_is_subscribed_to_the_stack_topic():
+    plan = synth_tables({"users": USERS}, alarms={"email": "ops@example.com"})
+    [subscription] = plan.resources(SUBSCRIPTION)
+    assert subscription["inputs"]["protocol"] == "email"
+    assert subscription["inputs"]["endpoint"] == "ops@example.com"
+
+
+def test_an_existing_topic_replaces_the_stack_topic():
+    plan = synth_tables({"users": USERS}, alarms={"snsTopicArn": TOPIC_ARN})
+    assert not plan.resources(TOPIC) and not plan.resources(KMS_KEY)
+    assert all(a["inputs"]["alarmActions"] == [TOPIC_ARN] == a["inputs"]["okActions"] for a in plan.resources(ALARM))
+    assert plan.outputs["alarmTopicArn"] == TOPIC_ARN
+
+
+def test_basic_level_watches_throttles_of_table_and_gsis_and_system_errors():
+    plan = synth_tables({"users": INDEXED})
+    assert set(alarms_by_name(plan)) == {
+        "koneksi-staging-users-read-throttles", "koneksi-staging-users-write-throttles",
+        "koneksi-staging-users-EmailIndex-read-throttles", "koneksi-staging-users-EmailIndex-write-throttles",
+        "koneksi-staging-users-system-errors"}
+
+
+@pytest.mark.parametrize("dimension", ["Read", "Write"])
+def test_throttle_alarms_follow_the_recommended_alarm(dimension):
+    alarms = alarms_by_name(synth_tables({"users": INDEXED}))
+    table = alarms[f"koneksi-staging-users-{dimension.lower()}-throttles"]["inputs"]
+    assert {k: table[k] for k in ("namespace", "metricName", "dimensions", "statistic", "period", "evaluationPeriods",
+                                  "datapointsToAlarm", "comparisonOperator", "threshold", "treatMissingData")} == {
+        "namespace": "AWS/DynamoDB", "metricName": f"{dimension}ThrottleEvents",
+        "dimensions": {"TableName": "koneksi-staging-users"}, "statistic": "Sum", "period": 60,
+        "evaluationPeriods": 5, "datapointsToAlarm": 5, "comparisonOperator": "GreaterThanThreshold",
+        "threshold": 0, "treatMissingData": "notBreaching"}
+    index = alarms[f"koneksi-staging-users-EmailIndex-{dimension.lower()}-throttles"]["inputs"]
+    assert index["dimensions"] == {"TableName": "koneksi-staging-users", "GlobalSecondaryIndexName": "EmailIndex"}
+
+
+def test_system_errors_alarm():
+    alarm = alarms_by_name(synth_tables({"users": USERS}))["koneksi-staging-users-system-errors"]["inputs"]
+    assert (alarm["metricName"], alarm["statistic"], alarm["period"]) == ("SystemErrors", "Sum", 60)
+    assert (alarm["datapointsToAlarm"], alarm["evaluationPeriods"], alarm["treatMissingData"]) == (15, 15, "notBreaching")
+
+
+def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(prod):
+    topic = named(prod, TOPIC, "koneksi-prod-dynamodb-alarms")
+    for alarm in prod.resources(ALARM):
+        assert alarm["inputs"]["alarmActions"] == alarm["inputs"]["okActions"] == ["[unknown]"]
+        assert topic["urn"] in alarm["dependencies"]
+
+
+def test_enhanced_level_is_the_prod_default_and_adds_latency_capacity_and_account_alarms(prod):
+    names = set(alarms_by_name(prod))
+    assert {f"koneksi-prod-users-{op}-latency" for op in ("GetItem", "PutItem", "UpdateItem", "Query")} <= names
+    assert {"koneksi-prod-users-read-capacity-utilization", "koneksi-prod-users-write-capacity-utilization",
+            "koneksi-prod-account-read-capacity-utilization",
+            "koneksi-prod-account-write-capacity-utilization"} <= names
+
+
+def test_latency_alarm_watches_one_operation(prod):
+    alarm = alarms_by_name(prod)["koneksi-prod-users-Query-latency"]["inputs"]
+    assert alarm["dimensions"] == {"TableName": "koneksi-prod-users", "Operation": "Query"}
+    assert (alarm["metricName"], alarm["statistic"], alarm["threshold"]) == ("SuccessfulRequestLatency", "Average", 100)
+    assert (alarm["datapointsToAlarm"], alarm["evaluationPeriods"]) == (10, 10)
+
+
+def test_capacity_alarm_compares_consumed_per_second_with_provisioned(prod):
+    alarm = alarms_by_name(prod)["koneksi-prod-users-read-capacity-utilization"]["inputs"]
+    queries = {q["id"]: q for q in alarm["metricQueries"]}
+    assert queries["consumed"]["metric"]["metricName"] == "ConsumedReadCapacityUnits"
+    assert queries["consumed"]["metric"]["stat"] == "Sum"
+    assert queries["provisioned"]["metric"]["metricName"] == "ProvisionedReadCapacityUnits"
+    assert queries["utilization"] == {"id": "utilization", "returnData": True,
+                                      "expression": "100 * (consumed / PERIOD(consumed)) / provisioned",
+                                      "label": "percent of provisioned capacity consumed"}
+    assert alarm["threshold"] == 80
+
+
+def test_capacity_alarms_only_for_provisioned_tables():
+    plan = synth_tables({"users": USERS}, alarms={"level": "enhanced"})
+    assert not [n for n in alarms_by_name(plan) if "users-read-capacity" in n]
+
+
+def test_account_alarms_use_the_maximum_over_five_minutes(prod):
+    alarm = alarms_by_name(prod)["koneksi-prod-account-write-capacity-utilization"]["inputs"]
+    assert "dimensions" not in alarm
+    assert (alarm["metricName"], alarm["statistic"], alarm["period"]) == (
+        "AccountProvisionedWriteCapacityUtilization", "Maximum", 300)
+    assert (alarm["threshold"], alarm["datapointsToAlarm"], alarm["treatMissingData"]) == (80, 2, "missing")
+
+
+def test_thresholds_are_set_per_stack_and_overridden_per_table():
+    plan = synth_tables({"users": {**PROVISIONED, "alarms": {"readThrottleEvents": 10}}, "orders": PROVISIONED},
+                        alarms={"level": "enhanced", "readThrottleEvents": 3, "latencyMs": 40,
+                                "capacityUtilizationPercent": 90, "accountCapacityUtilizationPercent": 70})
+    alarms = {name: a["inputs"]["threshold"] for name, a in alarms_by_name(plan).items()}
+    assert alarms["koneksi-staging-users-read-throttles"] == 10
+    assert alarms["koneksi-staging-users-EmailIndex-read-throttles"] == 10
+    assert alarms["koneksi-staging-orders-read-throttles"] == 3
+    assert alarms["koneksi-staging-users-write-throttles"] == 0
+    assert alarms["koneksi-staging-orders-GetItem-latency"] == 40
+    assert alarms["koneksi-staging-orders-read-capacity-utilization"] == 90
+    assert alarms["koneksi-staging-account-read-capacity-utilization"] == 70
+
+
+def test_alarms_are_children_of_their_table_and_wait_only_for_what_they_read():
+    plan = synth_tables({"users": INDEXED})
+    table = named(plan, TABLE, "users-table")
+    index = named(plan, "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex", "users-EmailIndex-index")
+    topic = plan.resources(TOPIC)[0]
+    alarms = alarms_by_name(plan)
+    assert alarms["koneksi-staging-users-read-throttles"]["dependencies"] == sorted([table["urn"], topic["urn"]])
+    assert alarms["koneksi-staging-users-EmailIndex-read-throttles"]["dependencies"] == sorted(
+        [index["urn"], topic["urn"]])
+    assert all(a["parent"] == table["parent"] for a in plan.resources(ALARM))
+
+
+def test_throttle_alarm_arns_are_table_outputs(prod):
+    assert set(prod.outputs["tables"]["users"]) >= {"readThrottleAlarmArn", "writeThrottleAlarmArn"}
+
+
+def test_one_dashboard_per_stack_covers_every_table_and_gsi():
+    plan = synth_tables({"users": INDEXED, "orders": USERS})
+    [dashboard] = plan.resources(DASHBOARD)
+    assert dashboard["inputs"]["dashboardName"] == "koneksi-staging-dynamodb"
+    widgets = json.loads(dashboard["inputs"]["dashboardBody"])["widgets"]
+    titles = [w["properties"]["title"] for w in widgets]
+    assert titles == [f"koneksi-staging-{t} {kind}" for t in ("users", "orders")
+                      for kind in ("capacity", "throttles", "errors", "latency")]
+    users_capacity = json.dumps(widgets[0]["properties"]["metrics"])
+    assert "ProvisionedReadCapacityUnits" in users_capacity and '"GlobalSecondaryIndexName", "EmailIndex"' in users_capacity
+    throttle_metrics = [m[1] for m in widgets[1]["properties"]["metrics"]]
+    assert throttle_metrics == ["ReadThrottleEvents", "WriteThrottleEvents"] * 2
+    assert plan.outputs["dashboardName"] == "koneksi-staging-dynamodb"
+
+
+def test_dashboard_draws_the_metrics_the_alarms_watch():
+    plan = synth_tables({"users": INDEXED})
+    body = json.loads(named(plan, DASHBOARD, "koneksi-staging-dynamodb")["inputs"]["dashboardBody"])
+    drawn = {(line[1], frozenset(zip(line[2:-1:2], line[3:-1:2])))
+             for widget in body["widgets"] for line in widget["properties"]["metrics"] if line[0] == "AWS/DynamoDB"}
+    watched = {(a["inputs"]["metricName"], frozenset(a["inputs"]["dimensions"].items())) for a in plan.resources(ALARM)}
+    assert watched and watched <= drawn
