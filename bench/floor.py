@@ -4,6 +4,7 @@ through pulumi_aws classes under the mock runtime, with no config model or compo
 `python -m bench.floor N` registers them for N tables and prints how many it registered.
 """
 
+import json
 import sys
 
 import pulumi
@@ -11,7 +12,7 @@ import pulumi_aws as aws
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
-from .workload import GSIS, REGION, SCALING
+from .workload import ALARM_EMAIL, GSIS, REGION, SCALING
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -30,7 +31,7 @@ class Counting(pulumi.runtime.mocks.MockMonitor):
         return super().RegisterResource(request)
 
 
-def scaling_pair(name: str, resource_id: str, scope: str, dimension: str, parent: pulumi.Resource):
+def scaling_pair(name: str, resource_id, scope: str, dimension: str, parent: pulumi.Resource):
     target = aws.appautoscaling.Target(
         f"{name}-{dimension.lower()}-target", service_namespace="dynamodb", resource_id=resource_id,
         scalable_dimension=f"dynamodb:{scope}:{dimension}CapacityUnits",
@@ -45,11 +46,25 @@ def scaling_pair(name: str, resource_id: str, scope: str, dimension: str, parent
         opts=pulumi.ResourceOptions(parent=parent))
 
 
+def alarm(name: str, metric: str, dimensions, topic, parent=None, statistic="Sum", queries=None):
+    plain = dict(namespace="AWS/DynamoDB", metric_name=metric, dimensions=dimensions, statistic=statistic)
+    aws.cloudwatch.MetricAlarm(
+        name, name=name, period=60, evaluation_periods=5, datapoints_to_alarm=5, threshold=0,
+        comparison_operator="GreaterThanThreshold", treat_missing_data="notBreaching",
+        alarm_actions=[topic.arn], ok_actions=[topic.arn], metric_queries=queries,
+        **({} if queries else plain), opts=pulumi.ResourceOptions(parent=parent))
+
+
 def register(tables: int) -> None:
     provider = aws.Provider("aws", region=REGION, default_tags={"tags": {"Project": "koneksi"}})
-    key = aws.kms.Key("key", enable_key_rotation=True, opts=pulumi.ResourceOptions(provider=provider))
-    aws.kms.Alias("key-alias", name="alias/bench", target_key_id=key.key_id,
-                  opts=pulumi.ResourceOptions(provider=provider))
+    with_provider = pulumi.ResourceOptions(provider=provider)
+    key = aws.kms.Key("key", enable_key_rotation=True, policy=json.dumps({"Version": "2012-10-17"}),
+                      opts=with_provider)
+    aws.kms.Alias("key-alias", name="alias/bench", target_key_id=key.key_id, opts=with_provider)
+    topic = aws.sns.Topic("alarms", name="alarms", kms_master_key_id=key.arn, opts=with_provider)
+    aws.sns.TopicSubscription("alarms-email", topic=topic.arn, protocol="email", endpoint=ALARM_EMAIL,
+                              opts=with_provider)
+    names = []
     for i in range(tables):
         name = f"koneksi-bench-table{i:04d}"
         component = pulumi.ComponentResource("koneksi:dynamodb:Table", f"table{i:04d}",
@@ -61,8 +76,22 @@ def register(tables: int) -> None:
             ttl={"attribute_name": "expiresAt", "enabled": True}, point_in_time_recovery={"enabled": True},
             server_side_encryption={"enabled": True, "kms_key_arn": key.arn},
             opts=pulumi.ResourceOptions(parent=component, ignore_changes=["readCapacity", "writeCapacity"]))
+        names.append(table.name)
         for dimension in ("Read", "Write"):
             scaling_pair(f"table{i:04d}", pulumi.Output.concat("table/", table.name), "table", dimension, component)
+            alarm(f"{name}-{dimension}-throttles", f"{dimension}ThrottleEvents", {"TableName": table.name}, topic,
+                  component)
+            alarm(f"{name}-{dimension}-utilization", "", None, topic, component, queries=[
+                {"id": "consumed", "metric": {"namespace": "AWS/DynamoDB", "metric_name": f"Consumed{dimension}",
+                                              "dimensions": {"TableName": table.name}, "stat": "Sum", "period": 300}},
+                {"id": "provisioned", "metric": {"namespace": "AWS/DynamoDB", "metric_name": f"Provisioned{dimension}",
+                                                 "dimensions": {"TableName": table.name}, "stat": "Average",
+                                                 "period": 300}},
+                {"id": "utilization", "expression": "100 * consumed / provisioned", "return_data": True}])
+        alarm(f"{name}-system-errors", "SystemErrors", {"TableName": table.name}, topic, component)
+        for operation in ("GetItem", "PutItem", "UpdateItem", "Query"):
+            alarm(f"{name}-{operation}-latency", "SuccessfulRequestLatency",
+                  {"TableName": table.name, "Operation": operation}, topic, component, statistic="Average")
         for index_name in GSIS:
             index = aws.dynamodb.GlobalSecondaryIndex(
                 f"table{i:04d}-{index_name}-index", table_name=table.name, index_name=index_name,
@@ -73,6 +102,14 @@ def register(tables: int) -> None:
             for dimension in ("Read", "Write"):
                 scaling_pair(f"table{i:04d}-{index_name}", pulumi.Output.format(
                     "table/{0}/index/{1}", index.table_name, index.index_name), "index", dimension, component)
+                alarm(f"{name}-{index_name}-{dimension}-throttles", f"{dimension}ThrottleEvents",
+                      {"TableName": index.table_name, "GlobalSecondaryIndexName": index.index_name}, topic, component)
+    for dimension in ("Read", "Write"):
+        alarm(f"account-{dimension}", f"AccountProvisioned{dimension}CapacityUtilization", None, topic,
+              statistic="Maximum")
+    aws.cloudwatch.Dashboard("dashboard", dashboard_name="bench", opts=with_provider, dashboard_body=pulumi.Output.json_dumps(
+        {"widgets": [{"type": "metric", "properties": {"title": n, "metrics": [["AWS/DynamoDB", "ReadThrottleEvents",
+                                                                                 "TableName", n]]}} for n in names]}))
 
 
 def main() -> None:

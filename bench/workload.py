@@ -6,6 +6,7 @@ import yaml
 
 REGION = "ap-southeast-1"
 GSIS = ("ByCustomer", "ByStatus")
+ALARM_EMAIL = "ops@example.com"
 SCALING = {"min": 5, "max": 100, "targetUtilization": 70}
 
 
@@ -29,6 +30,7 @@ def table_config() -> dict[str, Any]:
 def stack_file(tables: int) -> str:
     config = {
         "aws:region": REGION,
+        "koneksi-dynamodb:alarms": {"level": "enhanced", "email": ALARM_EMAIL},
         "koneksi-dynamodb:tables": {f"table{i:04d}": table_config() for i in range(tables)},
     }
     return yaml.safe_dump({"config": config}, sort_keys=False)

@@ -1,6 +1,8 @@
 """One CloudWatch dashboard per stack, drawn from the same metrics as the alarms: per table
 (GSIs included) consumed vs provisioned capacity, throttles, errors and latency."""
 
+import json
+
 import pulumi
 import pulumi_aws as aws
 
@@ -32,25 +34,30 @@ def _capacity_lines(table_name, index_name, label: str, ordinal: int) -> list:
     return lines
 
 
-def table_widgets(table: DynamoTable, region: str, y: int) -> list[dict]:
-    name = table.table.name
-    capacity = _capacity_lines(name, None, "table", 0)
-    throttles = [throttle_events(d, name).widget_line(label=f"table {d.lower()}") for d in DIMENSIONS]
-    for ordinal, (index_name, index) in enumerate(table.indexes.items(), start=1):
-        capacity += _capacity_lines(name, index.index_name, index_name, ordinal)
-        throttles += [throttle_events(d, name, index.index_name).widget_line(label=f"{index_name} {d.lower()}")
+def table_widgets(table_name: str, index_names: list[str], region: str, y: int) -> list[dict]:
+    capacity = _capacity_lines(table_name, None, "table", 0)
+    throttles = [throttle_events(d, table_name).widget_line(label=f"table {d.lower()}") for d in DIMENSIONS]
+    for ordinal, index_name in enumerate(index_names, start=1):
+        capacity += _capacity_lines(table_name, index_name, index_name, ordinal)
+        throttles += [throttle_events(d, table_name, index_name).widget_line(label=f"{index_name} {d.lower()}")
                       for d in DIMENSIONS]
     return [
-        _widget(pulumi.Output.concat(name, " capacity"), region, capacity, 0, y),
-        _widget(pulumi.Output.concat(name, " throttles"), region, throttles, WIDTH, y),
-        _widget(pulumi.Output.concat(name, " errors"), region, [system_errors(name).widget_line()], 2 * WIDTH, y),
-        _widget(pulumi.Output.concat(name, " latency"), region,
-                [request_latency(name, op).widget_line(label=op) for op in KEY_OPERATIONS], 3 * WIDTH, y),
+        _widget(f"{table_name} capacity", region, capacity, 0, y),
+        _widget(f"{table_name} throttles", region, throttles, WIDTH, y),
+        _widget(f"{table_name} errors", region, [system_errors(table_name).widget_line()], 2 * WIDTH, y),
+        _widget(f"{table_name} latency", region,
+                [request_latency(table_name, op).widget_line(label=op) for op in KEY_OPERATIONS], 3 * WIDTH, y),
     ]
 
 
 def stack_dashboard(name: str, region: str, tables: list[DynamoTable],
                     opts: pulumi.ResourceOptions) -> aws.cloudwatch.Dashboard:
-    widgets = [w for row, table in enumerate(tables) for w in table_widgets(table, region, row * HEIGHT)]
-    return aws.cloudwatch.Dashboard(name, dashboard_name=name,
-                                    dashboard_body=pulumi.Output.json_dumps({"widgets": widgets}), opts=opts)
+    """The body is rendered once from the tables' deployed names (so the dashboard waits for the
+    tables), as plain JSON: nesting outputs in it would cost an output per metric line."""
+    def body(table_names: list[str]) -> str:
+        widgets = [widget for row, (table_name, table) in enumerate(zip(table_names, tables))
+                   for widget in table_widgets(table_name, list(table.indexes), region, row * HEIGHT)]
+        return json.dumps({"widgets": widgets})
+
+    return aws.cloudwatch.Dashboard(name, dashboard_name=name, opts=opts,
+                                    dashboard_body=pulumi.Output.all(*(t.table.name for t in tables)).apply(body))

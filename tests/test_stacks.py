@@ -37,9 +37,10 @@ def test_prod_users_table_is_protected_three_ways(prod):
     assert table["retainOnDelete"] is True
 
 
-def test_prod_protection_stops_at_the_table(prod):
-    unprotected = [r for r in prod.resources() if r["type"] in (COMPONENT, TARGET, POLICY)]
-    assert unprotected and not any(r["protect"] or r["retainOnDelete"] for r in unprotected)
+def test_prod_protection_stops_at_the_table_and_its_key(prod):
+    protected = {r["type"] for r in prod.resources() if r["protect"] or r["retainOnDelete"]}
+    assert protected == {TABLE, KMS_KEY}
+    assert {COMPONENT, TARGET, POLICY, "aws:cloudwatch/metricAlarm:MetricAlarm"} <= {r["type"] for r in prod.resources()}
 
 
 def test_staging_and_uat_tables_are_not_protected(nonprod):
