@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from .config_base import ConfigModel
+from .config_base import ConfigModel, matching
 from .errors import Invalid, Problem, invalid
 from .monitoring_config import Network, StackAlarms, Thresholds
 
@@ -36,20 +36,6 @@ NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+$")
 
 
-def _dynamodb_name(value: str) -> str:
-    if not NAME_PATTERN.match(value):
-        raise invalid(reason=f"{value!r} is not a valid DynamoDB name",
-                      fix="use 3-255 characters of a-z, A-Z, 0-9, '_', '-' and '.'")
-    return value
-
-
-def _logical_name(value: str) -> str:
-    if not re.fullmatch(r"[a-zA-Z0-9_.-]+", value):
-        raise invalid(reason=f"{value!r} is not a valid table key",
-                      fix="use only a-z, A-Z, 0-9, '_', '-' and '.'")
-    return value
-
-
 def _user_tags(tags: dict[str, str]) -> dict[str, str]:
     reserved = [k for k in tags if k in RESERVED_TAGS]
     if reserved:
@@ -60,11 +46,14 @@ def _user_tags(tags: dict[str, str]) -> dict[str, str]:
 
 def _not_supported_yet(value: Any) -> Any:
     raise invalid(reason="not supported yet by this program",
-                  fix="remove this key; the README lists what is planned")
+                  fix="remove this key (the README's configuration reference marks what is not built yet)")
 
 
-DynamoName = Annotated[str, AfterValidator(_dynamodb_name)]
-TableKey = Annotated[str, AfterValidator(_logical_name)]
+DynamoName = Annotated[str, matching(NAME_PATTERN, "a valid DynamoDB name",
+                                     "use 3-255 characters of a-z, A-Z, 0-9, '_', '-' and '.'")]
+# Table keys, `project` and `environment` become parts of physical names.
+NamePart = Annotated[str, matching(re.compile(r"^[a-zA-Z0-9_.-]+$"), "a valid name part",
+                                   "use only a-z, A-Z, 0-9, '_', '-' and '.'")]
 AttributeName = Annotated[str, Field(min_length=1, max_length=255)]
 AttributeType = Literal["S", "N", "B"]
 Units = Annotated[int, Field(ge=1)]
@@ -296,11 +285,11 @@ class StackConfig(ConfigModel):
     """Everything one stack deploys."""
 
     region: str = Field(alias="aws:region", min_length=1, description="the stack's AWS region")
-    project: Annotated[str, AfterValidator(_logical_name)] = "koneksi"
-    environment: Annotated[str, AfterValidator(_logical_name)] = Field(description="default: the stack name")
+    project: NamePart = "koneksi"
+    environment: NamePart = Field(description="default: the stack name")
     compliance: Literal["commercial", "fedramp-moderate", "fedramp-high"] = "commercial"
     tags: Annotated[dict[str, str], AfterValidator(_user_tags)] = {}
-    tables: dict[TableKey, Table] = Field(min_length=1)
+    tables: dict[NamePart, Table] = Field(min_length=1)
     network: Optional[Network] = None
     alarms: StackAlarms = StackAlarms()
     backup: NotSupportedYet = None

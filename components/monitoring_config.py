@@ -3,23 +3,15 @@
 import re
 from typing import Annotated, Literal, Optional
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
-from .config_base import ConfigModel
-from .errors import Problem, Invalid, invalid
+from .config_base import ConfigModel, matching
+from .errors import Invalid, Problem, invalid
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 VPC_ID = re.compile(r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")
 ROUTE_TABLE_ID = re.compile(r"^rtb-([0-9a-f]{8}|[0-9a-f]{17})$")
-
-
-def _matching(pattern: re.Pattern, what: str, example: str):
-    def check(value: str) -> str:
-        if not pattern.match(value):
-            raise invalid(reason=f"{value!r} is not {what}", fix=f"use the form {example}")
-        return value
-    return AfterValidator(check)
 
 
 class Thresholds(ConfigModel):
@@ -44,9 +36,9 @@ class StackAlarms(Thresholds):
 
     level: Optional[Literal["basic", "enhanced", "comprehensive"]] = Field(
         None, description="default: enhanced in prod, basic elsewhere")
-    email: Optional[Annotated[str, _matching(EMAIL, "an email address", "ops@example.com")]] = None
-    sns_topic_arn: Optional[Annotated[str, _matching(
-        SNS_TOPIC_ARN, "an SNS topic ARN", "arn:aws:sns:<region>:<account>:<topic>")]] = None
+    email: Optional[Annotated[str, matching(EMAIL, "an email address", "use the form ops@example.com")]] = None
+    sns_topic_arn: Optional[Annotated[str, matching(
+        SNS_TOPIC_ARN, "an SNS topic ARN", "use the form arn:aws:sns:<region>:<account>:<topic>")]] = None
     account_capacity_utilization_percent: float = Field(
         80, gt=0, le=100, description="account's provisioned capacity vs its quota (enhanced)")
 
@@ -67,8 +59,8 @@ class StackAlarms(Thresholds):
 class Network(ConfigModel):
     """One DynamoDB gateway endpoint for the stack."""
 
-    vpc_id: Annotated[str, _matching(VPC_ID, "a VPC id", "vpc-0123456789abcdef0")]
-    route_table_ids: list[Annotated[str, _matching(ROUTE_TABLE_ID, "a route table id", "rtb-0123456789abcdef0")]] = (
+    vpc_id: Annotated[str, matching(VPC_ID, "a VPC id", "use the form vpc-0123456789abcdef0")]
+    route_table_ids: list[Annotated[str, matching(ROUTE_TABLE_ID, "a route table id", "use the form rtb-0123456789abcdef0")]] = (
         Field(min_length=1))
 
     @model_validator(mode="after")
