@@ -2,12 +2,11 @@
 "Recommended alarms"): one call per alarm, with named thresholds from the stack config."""
 
 from dataclasses import dataclass
-from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from .metrics import (DIMENSIONS, KEY_OPERATIONS, Metric, account_capacity_utilization, consumed_capacity,
+from .metrics import (DIMENSIONS, KEY_OPERATIONS, NAMESPACE, Metric, account_capacity_utilization, consumed_capacity,
                       provisioned_capacity, request_latency, system_errors, throttle_events)
 from .monitoring_config import Thresholds
 
@@ -39,17 +38,14 @@ class AlarmSettings:
     topic_arn: pulumi.Input[str]
 
 
-def metric_alarm(name: str, description: str, metric: Metric, judgement: Judgement, threshold: float,
-                 topic_arn: pulumi.Input[str], opts: pulumi.ResourceOptions) -> aws.cloudwatch.MetricAlarm:
+def _alarm(name: str, description: str, judgement: Judgement, threshold: float, topic_arn: pulumi.Input[str],
+           opts: pulumi.ResourceOptions, **watched) -> aws.cloudwatch.MetricAlarm:
+    """What every alarm shares: its judgement, and notifying the topic on ALARM and on OK.
+    `watched` is the metric (or metric queries) it judges."""
     return aws.cloudwatch.MetricAlarm(
         name,
         name=name,
         alarm_description=description,
-        namespace="AWS/DynamoDB",
-        metric_name=metric.name,
-        dimensions=metric.dimensions or None,
-        statistic=metric.statistic,
-        period=metric.period,
         evaluation_periods=judgement.datapoints,
         datapoints_to_alarm=judgement.datapoints,
         comparison_operator="GreaterThanThreshold",
@@ -58,7 +54,15 @@ def metric_alarm(name: str, description: str, metric: Metric, judgement: Judgeme
         alarm_actions=[topic_arn],
         ok_actions=[topic_arn],
         opts=opts,
+        **watched,
     )
+
+
+def metric_alarm(name: str, description: str, metric: Metric, judgement: Judgement, threshold: float,
+                 topic_arn: pulumi.Input[str], opts: pulumi.ResourceOptions) -> aws.cloudwatch.MetricAlarm:
+    return _alarm(name, description, judgement, threshold, topic_arn, opts,
+                  namespace=NAMESPACE, metric_name=metric.name, dimensions=metric.dimensions or None,
+                  statistic=metric.statistic, period=metric.period)
 
 
 def utilization_alarm(name: str, description: str, consumed: Metric, provisioned: Metric, percent: float,
@@ -68,28 +72,15 @@ def utilization_alarm(name: str, description: str, consumed: Metric, provisioned
     def query(id_: str, metric: Metric):
         return aws.cloudwatch.MetricAlarmMetricQueryArgs(id=id_, return_data=False, metric=(
             aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
-                namespace="AWS/DynamoDB", metric_name=metric.name, dimensions=metric.dimensions,
+                namespace=NAMESPACE, metric_name=metric.name, dimensions=metric.dimensions,
                 stat=metric.statistic, period=metric.period)))
-    return aws.cloudwatch.MetricAlarm(
-        name,
-        name=name,
-        alarm_description=description,
-        metric_queries=[
-            query("consumed", consumed),
-            query("provisioned", provisioned),
-            aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                id="utilization", expression="100 * (consumed / PERIOD(consumed)) / provisioned",
-                label="percent of provisioned capacity consumed", return_data=True),
-        ],
-        evaluation_periods=CAPACITY.datapoints,
-        datapoints_to_alarm=CAPACITY.datapoints,
-        comparison_operator="GreaterThanThreshold",
-        threshold=percent,
-        treat_missing_data=CAPACITY.treat_missing_data,
-        alarm_actions=[topic_arn],
-        ok_actions=[topic_arn],
-        opts=opts,
-    )
+    return _alarm(name, description, CAPACITY, percent, topic_arn, opts, metric_queries=[
+        query("consumed", consumed),
+        query("provisioned", provisioned),
+        aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id="utilization", expression="100 * (consumed / PERIOD(consumed)) / provisioned",
+            label="percent of provisioned capacity consumed", return_data=True),
+    ])
 
 
 def table_alarms(physical_name: str, provisioned: bool, table: aws.dynamodb.Table,
