@@ -301,6 +301,11 @@ class StackConfig(ConfigModel):
         return self.environment == PRODUCTION
 
     @property
+    def prefix(self) -> str:
+        """What the stack's resource names start with: `{project}-{environment}`."""
+        return f"{self.project}-{self.environment}"
+
+    @property
     def alarm_level(self) -> str:
         return self.alarms.level or ("enhanced" if self.is_prod else "basic")
 
@@ -327,7 +332,7 @@ class StackConfig(ConfigModel):
         for key, table in self.tables.items():
             path = ("tables", key)
             if table.name is None:
-                table.name = f"{self.project}-{self.environment}-{key}"
+                table.name = f"{self.prefix}-{key}"
                 if not NAME_PATTERN.match(table.name):
                     problems.append(Problem(path, f"derived table name {table.name!r} is not a valid DynamoDB name",
                                             "set `name` to 3-255 characters of [a-zA-Z0-9_.-]"))

@@ -29,7 +29,7 @@ def stack_key(config: StackConfig, account_id: pulumi.Input[str], opts: pulumi.R
     Losing it makes the tables' data unreadable, so it is as protected as the tables of a prod
     stack.
     """
-    name = f"{config.project}-{config.environment}-dynamodb"
+    name = f"{config.prefix}-dynamodb"
     key = aws.kms.Key(
         f"{name}-key",
         description=f"Encrypts the DynamoDB tables and alarm topic of {config.project} {config.environment}",

@@ -40,7 +40,7 @@ class Stack:
 
 
 def build_stack(config: StackConfig) -> Stack:
-    prefix = f"{config.project}-{config.environment}"
+    prefix = config.prefix
     provider = aws_provider(config)
     with_provider = pulumi.ResourceOptions(provider=provider)
     account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider)).account_id

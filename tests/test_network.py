@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import TABLE, USERS, named, synth_tables
+from tests.conftest import TABLE, USERS, synth_tables
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 NETWORK = {"vpcId": "vpc-0123456789abcdef0", "routeTableIds": ["rtb-0123456789abcdef0", "rtb-89abcdef"]}
