@@ -80,12 +80,21 @@ def _alarm(i: dict) -> str:
             f"periods, missing data {i.get('treatMissingData')}")
 
 
+def _endpoint(i: dict) -> str:
+    where = f"{i.get('vpcEndpointType')} {i.get('serviceName')} in {i.get('vpcId')} on {', '.join(i.get('routeTableIds', []))}"
+    try:
+        statements = json.loads(i.get("policy", ""))["Statement"]
+    except (TypeError, ValueError, KeyError):
+        return where
+    allowed = "; ".join(f"{len(s['Action'])} actions on {', '.join(s['Resource'])}" for s in statements)
+    return f"{where}; policy allows {allowed}"
+
+
 DESCRIBE: dict[str, Callable[[dict], str]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
     "aws:sns/topic:Topic": lambda i: f"encrypted with {i.get('kmsMasterKeyId')}",
     "aws:sns/topicSubscription:TopicSubscription": lambda i: f"{i.get('protocol')} {i.get('endpoint')}",
-    "aws:ec2/vpcEndpoint:VpcEndpoint": lambda i: (f"{i.get('vpcEndpointType')} {i.get('serviceName')} in "
-                                                  f"{i.get('vpcId')} on {', '.join(i.get('routeTableIds', []))}"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _endpoint,
     "aws:dynamodb/table:Table": _table,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": _index,
     "aws:appautoscaling/target:Target": _target,

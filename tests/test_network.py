@@ -70,3 +70,17 @@ def test_endpoint_outputs(plan):
 def test_partition_follows_the_region():
     plan = synth_tables({"users": USERS}, network=NETWORK, region="cn-north-1")
     assert policy_of(plan)["Statement"][0]["Resource"][0].startswith("arn:aws-cn:dynamodb:cn-north-1:")
+
+
+def test_synth_text_shows_what_the_endpoint_policy_allows(capsys, tmp_path):
+    from pipeline.__main__ import main
+    stack_file = tmp_path / "Pulumi.staging.yaml"
+    stack_file.write_text("config:\n  aws:region: ap-southeast-1\n"
+                          "  koneksi-dynamodb:network: {vpcId: vpc-01234567, routeTableIds: [rtb-01234567]}\n"
+                          "  koneksi-dynamodb:tables:\n    users: {attributes: {id: S}, hashKey: id}\n")
+    assert main(["synth", "--stack", "staging", "--config", str(stack_file), "--json"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "arn:aws:dynamodb:ap-southeast-1:[account]:table/koneksi-staging-users" in out
+    assert main(["synth", "--stack", "staging", "--config", str(stack_file)]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "policy allows 10 actions on arn:aws:dynamodb:ap-southeast-1:[account]:table/koneksi-staging-users" in text
