@@ -7,8 +7,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .config import AutoScaling, Capacity
-
-DIMENSIONS = (("Read", "read"), ("Write", "write"))
+from .metrics import DIMENSIONS
 
 
 def autoscale(
@@ -22,7 +21,8 @@ def autoscale(
     """`resource_id` is `table/<table>` or `table/<table>/index/<index>`, derived from the scaled
     resource's outputs so the targets wait for it and nothing else."""
     policies = []
-    for dimension, field in DIMENSIONS:
+    for dimension in DIMENSIONS:
+        field = dimension.lower()
         setting = getattr(capacity, field)
         if not isinstance(setting, AutoScaling):
             continue
@@ -65,4 +65,4 @@ def autoscaled_fields(capacity: "Capacity | None") -> list[str]:
     """Which of read/write auto-scaling owns after creation."""
     if capacity is None:
         return []
-    return [field for _, field in DIMENSIONS if isinstance(getattr(capacity, field), AutoScaling)]
+    return [field for field in map(str.lower, DIMENSIONS) if isinstance(getattr(capacity, field), AutoScaling)]
