@@ -1,5 +1,5 @@
-"""One CloudWatch dashboard per stack, drawn from the same metrics as the alarms: per table
-(GSIs included) consumed vs provisioned capacity, throttles, errors and latency."""
+"""The stack's CloudWatch dashboard (one per 50 tables), drawn from the same metrics as the
+alarms: per table (GSIs included) consumed vs provisioned capacity, throttles, errors and latency."""
 
 import json
 
@@ -11,6 +11,9 @@ from .metrics import (DIMENSIONS, KEY_OPERATIONS, consumed_capacity, provisioned
 from .table import DynamoTable
 
 WIDTH, HEIGHT = 6, 6
+# Four widgets a table: 200 a dashboard, well inside CloudWatch's 500, and a body of a few
+# hundred kilobytes even for tables with many GSIs.
+TABLES_PER_DASHBOARD = 50
 
 
 def _widget(title: str, region: str, metrics: list, x: int, y: int) -> dict:
@@ -50,8 +53,8 @@ def table_widgets(table_name: str, index_names: list[str], region: str, y: int) 
     ]
 
 
-def stack_dashboard(name: str, region: str, tables: list[DynamoTable],
-                    opts: pulumi.ResourceOptions) -> aws.cloudwatch.Dashboard:
+def _dashboard(name: str, region: str, tables: list[DynamoTable],
+               opts: pulumi.ResourceOptions) -> aws.cloudwatch.Dashboard:
     """The body is rendered once from the tables' deployed names (so the dashboard waits for the
     tables), as plain JSON: nesting outputs in it would cost an output per metric line."""
     def body(table_names: list[str]) -> str:
@@ -61,3 +64,12 @@ def stack_dashboard(name: str, region: str, tables: list[DynamoTable],
 
     return aws.cloudwatch.Dashboard(name, dashboard_name=name, opts=opts,
                                     dashboard_body=pulumi.Output.all(*(t.table.name for t in tables)).apply(body))
+
+
+def stack_dashboards(prefix: str, region: str, tables: list[DynamoTable],
+                     opts: pulumi.ResourceOptions) -> list[aws.cloudwatch.Dashboard]:
+    """`<prefix>-dynamodb`, then `-2`, `-3`, ... for every further TABLES_PER_DASHBOARD tables:
+    a dashboard holds at most 500 widgets."""
+    pages = [tables[start:start + TABLES_PER_DASHBOARD] for start in range(0, len(tables), TABLES_PER_DASHBOARD)]
+    return [_dashboard(f"{prefix}-dynamodb" + (f"-{number}" if number > 1 else ""), region, page, opts)
+            for number, page in enumerate(pages, start=1)]

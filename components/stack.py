@@ -1,5 +1,5 @@
 """The whole stack: its provider and KMS key, a component per table, then what watches and
-reaches them (notifications, account alarms, the dashboard, the gateway endpoint)."""
+reaches them (notifications, account alarms, the dashboards, the gateway endpoint)."""
 
 # Annotations stay unevaluated: `aws.ec2` takes most of a second to import, and only stacks with
 # a `network` should pay for it.
@@ -13,7 +13,7 @@ import pulumi_aws as aws
 
 from .alarms import AlarmSettings, account_alarms
 from .config import StackConfig
-from .dashboard import stack_dashboard
+from .dashboard import stack_dashboards
 from .network import gateway_endpoint
 from .notifications import alarm_topic_arn
 from .provider import aws_provider, stack_key
@@ -24,14 +24,15 @@ from .table import DynamoTable
 class Stack:
     tables: dict[str, DynamoTable]
     alarm_topic_arn: pulumi.Input[str]
-    dashboard: aws.cloudwatch.Dashboard
+    dashboards: list[aws.cloudwatch.Dashboard]
     endpoint: Optional[aws.ec2.VpcEndpoint]
 
     def outputs(self) -> dict:
         outputs = {
             "tables": {key: table.outputs for key, table in self.tables.items()},
             "alarmTopicArn": self.alarm_topic_arn,
-            "dashboardName": self.dashboard.dashboard_name,
+            "dashboardName": self.dashboards[0].dashboard_name,
+            "dashboardNames": [dashboard.dashboard_name for dashboard in self.dashboards],
         }
         if self.endpoint:
             outputs["vpcEndpointId"] = self.endpoint.id
@@ -54,7 +55,7 @@ def build_stack(config: StackConfig) -> Stack:
         for key, table in config.tables.items()
     }
     account_alarms(prefix, AlarmSettings(config.alarm_level, config.alarms, topic_arn), with_provider)
-    dashboard = stack_dashboard(f"{prefix}-dynamodb", config.region, list(tables.values()), with_provider)
+    dashboards = stack_dashboards(prefix, config.region, list(tables.values()), with_provider)
     endpoint = config.network and gateway_endpoint(
         config, account_id, {k: t.table.name for k, t in tables.items()}, prefix, with_provider)
-    return Stack(tables, topic_arn, dashboard, endpoint)
+    return Stack(tables, topic_arn, dashboards, endpoint)

@@ -184,3 +184,13 @@ def test_dashboard_draws_the_metrics_the_alarms_watch():
              for widget in body["widgets"] for line in widget["properties"]["metrics"] if line[0] == "AWS/DynamoDB"}
     watched = {(a["inputs"]["metricName"], frozenset(a["inputs"]["dimensions"].items())) for a in plan.resources(ALARM)}
     assert watched and watched <= drawn
+
+
+def test_a_large_stack_gets_a_dashboard_per_50_tables_each_within_500_widgets():
+    plan = synth_tables({f"t{i:03d}": INDEXED for i in range(101)})
+    dashboards = sorted(plan.resources(DASHBOARD), key=lambda d: len(d["inputs"]["dashboardName"]))
+    assert [d["inputs"]["dashboardName"] for d in dashboards] == [
+        "koneksi-staging-dynamodb", "koneksi-staging-dynamodb-2", "koneksi-staging-dynamodb-3"]
+    widget_counts = [len(json.loads(d["inputs"]["dashboardBody"])["widgets"]) for d in dashboards]
+    assert widget_counts == [200, 200, 4]
+    assert plan.outputs["dashboardNames"] == [d["inputs"]["dashboardName"] for d in dashboards]
