@@ -5,6 +5,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .config import StackConfig
+from .errors import NAMESPACE
 
 
 def alarm_topic_arn(config: StackConfig, key: aws.kms.Key, prefix: str,
@@ -16,4 +17,7 @@ def alarm_topic_arn(config: StackConfig, key: aws.kms.Key, prefix: str,
     if config.alarms.email:
         aws.sns.TopicSubscription(f"{prefix}-dynamodb-alarms-email", topic=topic.arn, protocol="email",
                                   endpoint=config.alarms.email, opts=opts)
+    else:
+        pulumi.log.warn(f"alarms go to the topic {prefix}-dynamodb-alarms, which nobody is subscribed to: set "
+                        f"{NAMESPACE}:alarms.email, or alarms.snsTopicArn to use a topic of your own")
     return topic.arn

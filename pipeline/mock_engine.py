@@ -94,7 +94,10 @@ def run_program(project_root: Path, project: str, stack: str, settings: StackSet
         _sync_await(wait_for_rpcs())  # settle what was registered, even when the program failed
     root = runtime_settings.get_root_resource()
     outputs = {name: _resolve(value) for name, value in root.outputs.items()}
-    return Plan(stack, project, _steps(monitor.registrations, stack, project), outputs, diagnostics.records)
+    steps = _steps(monitor.registrations, stack, project)
+    # Messages logged without a resource belong to the stack, as the engine reports them.
+    stack_urn = next(step["urn"] for step in steps if step["newState"]["type"] == STACK_TYPE)
+    return Plan(stack, project, steps, outputs, [{"urn": stack_urn, **record} for record in diagnostics.records])
 
 
 def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> list[dict[str, Any]]:

@@ -194,3 +194,11 @@ def test_a_large_stack_gets_a_dashboard_per_50_tables_each_within_500_widgets():
     widget_counts = [len(json.loads(d["inputs"]["dashboardBody"])["widgets"]) for d in dashboards]
     assert widget_counts == [200, 200, 4]
     assert plan.outputs["dashboardNames"] == [d["inputs"]["dashboardName"] for d in dashboards]
+
+
+def test_a_topic_without_subscriber_is_a_warning():
+    plan = synth_tables({"users": USERS})
+    assert [d["severity"] for d in plan.diagnostics] == ["warning"]
+    assert "nobody is subscribed" in plan.diagnostics[0]["message"]
+    assert "koneksi-dynamodb:alarms.email" in plan.diagnostics[0]["message"]
+    assert not synth_tables({"users": USERS}, alarms={"email": "ops@example.com"}).diagnostics
