@@ -31,7 +31,9 @@ def synth_stack(stack: str, stack_file: Path | None = None) -> Plan:
 
 
 def settings_for(tables: dict[str, Any], **stack_keys: Any) -> StackSettings:
-    values = {"aws:region": stack_keys.pop("region", "ap-southeast-1"), f"{PROJECT}:tables": json.dumps(tables)}
+    """`region=None` leaves `aws:region` out."""
+    region = stack_keys.pop("region", "ap-southeast-1")
+    values = {f"{PROJECT}:tables": json.dumps(tables), **({"aws:region": region} if region else {})}
     for key, value in stack_keys.items():
         values[f"{PROJECT}:{key}"] = value if isinstance(value, str) else json.dumps(value)
     return StackSettings(values=values)
