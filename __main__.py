@@ -2,10 +2,8 @@
 
 import pulumi
 
-from components.stack import build_stack
-from components.stack_config import read_stack_config
+from components.config.reader import read_stack_config
+from components.program import program
 
-config = read_stack_config()
-stack = build_stack(config)
-for name, value in stack.outputs().items():
+for name, value in program(read_stack_config()).items():
     pulumi.export(name, value)

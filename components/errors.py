@@ -1,28 +1,39 @@
-"""Configuration problems, and the one place they are turned into messages for people."""
+"""Configuration problems, and the one place they are turned into messages for people.
+
+Every problem names its key path, says what is wrong, and ends with a `Fix:`. Messages never show
+a value that came from a secret config key.
+"""
 
 import difflib
+import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Union, get_args, get_origin
+from typing import Any, Collection, Iterable, Optional, Union, get_args, get_origin
 
 import pulumi
 from pydantic import BaseModel, ValidationError
 
 NAMESPACE = "koneksi-dynamodb"
+# The AWS provider's settings (`aws:region`, `aws:profile`, ...) are validated as the `aws` group
+# of the stack config; their paths render as `aws:<key>`.
+PROVIDER_NAMESPACE = "aws"
+# What a secret config value reads as where it cannot be decrypted (offline `synth`).
+SECRET_PLACEHOLDER = "[secret]"
 
 # Tags that pick a branch of a union ("a number or an object"). Pydantic puts them in an error's
 # location, but they are not keys a user wrote.
 UNION_TAGS = frozenset({"as number", "as object", "as bool", "as name", "as list"})
 
+Path = tuple[Union[str, int], ...]
+
 
 @dataclass(frozen=True)
 class Problem:
-    path: tuple[Union[str, int], ...]
+    path: Path
     reason: str
-    fix: str = ""
+    fix: str
 
-    def render(self, stack_file: str) -> str:
-        line = f"{stack_file}: {key_path(self.path)}: {self.reason}"
-        return f"{line}. Fix: {self.fix}" if self.fix else line
+    def render(self, stack_file: str, secrets: Collection[str] = ()) -> str:
+        return scrub(f"{stack_file}: {key_path(self.path)}: {self.reason}. Fix: {self.fix}", secrets)
 
 
 class Invalid(ValueError):
@@ -37,33 +48,55 @@ class Invalid(ValueError):
         super().__init__("; ".join(p.reason for p in self.problems))
 
 
-def invalid(*path: Union[str, int], reason: str, fix: str = "") -> Invalid:
+def invalid(*path: Union[str, int], reason: str, fix: str) -> Invalid:
     return Invalid([Problem(tuple(path), reason, fix)])
 
 
 class ConfigError(pulumi.RunError):
     """The stack's configuration is invalid. Raised before any resource is registered.
 
-    A RunError, so `pulumi up` prints the message without a Python traceback.
+    A RunError, so `pulumi up` prints the message without a Python traceback. `secrets` are the
+    values of the stack's secret keys: no message shows them.
     """
 
-    def __init__(self, problems: list[Problem], stack_file: str):
+    def __init__(self, problems: list[Problem], stack_file: str, secrets: Collection[str] = ()):
         self.problems = problems
         self.stack_file = stack_file
+        self.secrets = secrets
         super().__init__(self.render(stack_file))
 
     def render(self, stack_file: str) -> str:
         count = len(self.problems)
         heading = f"{stack_file}: {count} configuration problem{'s' if count != 1 else ''}"
-        return "\n".join([heading, *("  " + p.render(stack_file) for p in self.problems)])
+        return "\n".join([heading, *("  " + p.render(stack_file, self.secrets) for p in self.problems)])
 
 
-def key_path(path: tuple[Union[str, int], ...]) -> str:
-    """`("tables", "users", "hashKey")` -> `koneksi-dynamodb:tables.users.hashKey`."""
+def scrub(text: str, secrets: Collection[str]) -> str:
+    """`text` with every secret value replaced by the placeholder, longest first (a secret may
+    contain another)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w.@-]){re.escape(secret)}(?![\w.@-])" if _is_word(secret) else re.escape(secret),
+                      SECRET_PLACEHOLDER, text)
+    return text
+
+
+def _is_word(secret: str) -> bool:
+    """Short numbers and words are replaced only where they stand alone, so that `5` does not
+    blank every digit 5 of a message."""
+    return len(secret) < 8
+
+
+def key_path(path: Path) -> str:
+    """`("tables", "users", "hashKey")` -> `koneksi-dynamodb:tables.users.hashKey`;
+    `("aws", "region")` -> `aws:region`."""
     if not path:
         return f"{NAMESPACE}:"
     head, *rest = path
-    head = str(head) if ":" in str(head) else f"{NAMESPACE}:{head}"
+    if head == PROVIDER_NAMESPACE and rest:
+        head, *rest = rest
+        head = f"{PROVIDER_NAMESPACE}:{head}"
+    else:
+        head = f"{NAMESPACE}:{head}"
     return ".".join([head, *(f"[{p}]" if isinstance(p, int) else str(p) for p in rest)])
 
 
@@ -79,31 +112,62 @@ def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Proble
     return problems
 
 
-def _describe(detail: dict[str, Any], loc: tuple, model: type[BaseModel]) -> Problem:
-    kind, given = detail["type"], detail.get("input")
+def _describe(detail: dict[str, Any], loc: Path, model: type[BaseModel]) -> Problem:
+    kind, given, ctx = detail["type"], detail.get("input"), detail.get("ctx", {})
     if kind == "extra_forbidden":
         valid = _keys_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), valid, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return Problem(loc, "unknown key", f"{hint}valid keys here: {', '.join(valid)}")
+    if given == SECRET_PLACEHOLDER:
+        return Problem(loc, "is a secret, which synth cannot decrypt, and this key needs a value it can check",
+                       "keep this key in plain text: only text values (addresses, ARNs, ids) may be secrets")
     if kind == "missing":
-        return Problem(loc, "required key is missing", "add it")
+        return Problem(loc, "required key is missing", f"add {key_path(loc).rsplit('.', 1)[-1].split(':')[-1]}")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return Problem(loc, f"expected a map of keys, got {_shape(given)}", "write it as `key: value` lines")
     if kind == "list_type":
-        return Problem(loc, f"expected a list, got {_shape(given)}", "write it as `[a, b]`")
+        return Problem(loc, f"expected a list, got {_shape(given)}", "write it as a list, e.g. `[a, b]`")
     if kind == "literal_error":
-        return Problem(loc, f"{given!r} is not allowed", f"use one of {detail['ctx']['expected']}")
-    return Problem(loc, f"{detail['msg'].removeprefix('Value error, ')} (got {given!r})")
+        return Problem(loc, f"{given!r} is not allowed", f"use one of {ctx['expected']}")
+    if kind == "bool_type":
+        return Problem(loc, f"expected true or false, got {_shape(given)} {given!r}",
+                       "write true or false, without quotes (YAML's yes/no/on/off are text)")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return Problem(loc, f"expected a whole number, got {_shape(given)} {given!r}", "write a whole number, e.g. 5")
+    if kind in ("float_type", "float_parsing"):
+        return Problem(loc, f"expected a number, got {_shape(given)} {given!r}", "write a number, e.g. 72.5")
+    if kind == "finite_number":
+        return Problem(loc, f"{given!r} is not a finite number", "write a finite number, e.g. 72.5")
+    if kind == "string_type":
+        return Problem(loc, f"expected text, got {_shape(given)} {given!r}",
+                       f"quote it: '{given}'" if isinstance(given, (int, float, bool)) else "write it as text")
+    if kind in _BOUNDS:
+        reason, fix = _BOUNDS[kind]
+        return Problem(loc, reason.format(given=given, **ctx), fix.format(**ctx))
+    return Problem(loc, f"{detail['msg'].removeprefix('Value error, ')} (got {given!r})",
+                   "see the README's configuration reference for this key")
+
+
+# Pydantic's constraint errors: (reason, fix), formatted with the error's context.
+_BOUNDS = {
+    "greater_than_equal": ("{given!r} is below the minimum of {ge}", "use a value of at least {ge}"),
+    "greater_than": ("{given!r} is not greater than {gt}", "use a value greater than {gt}"),
+    "less_than_equal": ("{given!r} is above the maximum of {le}", "use a value of at most {le}"),
+    "less_than": ("{given!r} is not less than {lt}", "use a value less than {lt}"),
+    "too_short": ("has {actual_length} entries, at least {min_length} needed", "list at least {min_length}"),
+    "too_long": ("has {actual_length} entries, at most {max_length} allowed", "keep at most {max_length}"),
+    "string_too_short": ("{given!r} is shorter than {min_length} characters", "use at least {min_length} characters"),
+    "string_too_long": ("is longer than {max_length} characters", "use at most {max_length} characters"),
+}
 
 
 def _shape(value: Any) -> str:
-    return {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__
-    )
+    return {list: "a list", dict: "a map", str: "text", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
+def _keys_at(model: type[BaseModel], loc: Path) -> list[str]:
     """The keys a user may write at `loc`: the fields of the model found there."""
     node: Any = model
     for part in loc:
@@ -116,8 +180,8 @@ def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
             node = get_args(node)[1]
     found = _model_in(node)
     if isinstance(found, type) and issubclass(found, BaseModel):
-        # `aws:region` and the like belong to other namespaces: never suggested as our keys.
-        return sorted(key for n, f in found.model_fields.items() if ":" not in (key := f.alias or n))
+        # The `aws` group belongs to another namespace: never suggested as one of our keys.
+        return sorted(key for n, f in found.model_fields.items() if (key := f.alias or n) != PROVIDER_NAMESPACE)
     return []
 
 

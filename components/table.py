@@ -1,16 +1,28 @@
-"""One DynamoDB table as a component: the table first, then what hangs off it (its GSIs,
-auto-scaling, contributor insights, alarms)."""
+"""One DynamoDB table as a component: the table first, then what hangs off it (its GSIs, one
+after another, auto-scaling, contributor insights, alarms). It hands out its own ARNs and what
+it is watched by, so other builders ask it rather than rebuild them from config."""
 
+from dataclasses import dataclass
 from typing import Optional, Union
 
 import pulumi
 import pulumi_aws as aws
 
-from .alarms import AlarmSettings, table_alarms
-from .config import GlobalSecondaryIndex, Table
-from .scaling import autoscale, autoscaled_fields, initial_units
+from .config.table import GlobalSecondaryIndex, Table
+from .context import StackContext
+from .monitoring.alarms import create_alarm
+from .monitoring.catalogue import WatchedIndex, WatchedTable, table_alarms
+from .naming import table_child, table_resource
+from .scaling import autoscale
 
 COMPONENT_TYPE = "koneksi:dynamodb:Table"
+
+
+@dataclass(frozen=True)
+class TableArns:
+    table: pulumi.Output[str]
+    indexes: dict[str, pulumi.Output[str]]  # GSIs and LSIs, by index name
+    stream: pulumi.Output[str]
 
 
 class DynamoTable(pulumi.ComponentResource):
@@ -18,32 +30,49 @@ class DynamoTable(pulumi.ComponentResource):
 
     GSIs are standalone `aws.dynamodb.GlobalSecondaryIndex` resources rather than the table's
     inline set: each can then ignore the capacity auto-scaling sets on it, and adding or removing
-    one leaves the table and the other indexes untouched.
+    one leaves the table and the other indexes untouched. DynamoDB builds one online index per
+    table at a time, so each GSI waits for the one before it.
     """
 
-    def __init__(self, key: str, table: Table, kms_key_arn: Optional[pulumi.Input[str]], alarms: AlarmSettings,
-                 opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(COMPONENT_TYPE, key, None, opts)
+    def __init__(self, ctx: StackContext, key: str, table: Table, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(COMPONENT_TYPE, key, None,
+                         pulumi.ResourceOptions.merge(pulumi.ResourceOptions(providers=[ctx.provider]), opts))
         self.table = aws.dynamodb.Table(
-            f"{key}-table",
-            **table_args(table, kms_key_arn),
+            table_child(key, "table"),
+            **table_args(table, ctx.stack_key.arn if ctx.stack_key else None),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 # Protect the table, not the component: children inherit protect.
                 protect=table.protect,
                 retain_on_delete=table.protect,
-                ignore_changes=[f"{field}Capacity" for field in autoscaled_fields(table.capacity)],
+                ignore_changes=[f"{field}Capacity" for field in (table.capacity.autoscaled() if table.provisioned
+                                                                 else ())],
             ),
         )
         if table.provisioned:
-            autoscale(key, pulumi.Output.concat("table/", self.table.name), "table", table.capacity,
-                      table.name, parent=self)
-        self.indexes = {name: self._index(key, table, name, gsi)
-                        for name, gsi in table.global_secondary_indexes.items()}
+            autoscale(key, None, pulumi.Output.concat("table/", self.table.name), table.capacity, table.name, self)
+        self.indexes: dict[str, aws.dynamodb.GlobalSecondaryIndex] = {}
+        previous: Optional[pulumi.Resource] = None
+        for index_name, gsi in table.global_secondary_indexes.items():
+            previous = self.indexes[index_name] = self._index(key, table, index_name, gsi, previous)
         if table.contributor_insights:
-            aws.dynamodb.ContributorInsights(f"{key}-contributor-insights", table_name=self.table.name,
+            aws.dynamodb.ContributorInsights(table_child(key, "contributor-insights"), table_name=self.table.name,
                                              opts=pulumi.ResourceOptions(parent=self))
-        self.alarms = table_alarms(table.name, table.provisioned, self.table, self.indexes, alarms, parent=self)
+
+        self.arns = TableArns(
+            table=ctx.arn("dynamodb", self.table.name.apply(table_resource)),
+            indexes={index_name: ctx.arn("dynamodb", self.table.name.apply(
+                lambda name, index_name=index_name: table_resource(name, index_name)))
+                for index_name in [*table.global_secondary_indexes, *table.local_secondary_indexes]},
+            stream=self.table.stream_arn,
+        )
+        self.watched = WatchedTable(
+            table.name, self.table.name,
+            tuple(WatchedIndex(name, index.table_name, index.index_name) for name, index in self.indexes.items()),
+            table.provisioned)
+        thresholds = ctx.config.thresholds(table)
+        self.alarms = {spec.key: create_alarm(ctx, spec, thresholds, parent=self)
+                       for spec in table_alarms(self.watched, ctx.config.alarm_level)}
 
         self.outputs = {
             "name": self.table.name,
@@ -56,12 +85,13 @@ class DynamoTable(pulumi.ComponentResource):
         }
         self.register_outputs(self.outputs)
 
-    def _index(self, key: str, table: Table, index_name: str,
-               gsi: GlobalSecondaryIndex) -> aws.dynamodb.GlobalSecondaryIndex:
-        capacity = table.index_capacity(gsi) if table.provisioned else None
+    def _index(self, key: str, table: Table, index_name: str, gsi: GlobalSecondaryIndex,
+               previous: Optional[pulumi.Resource]) -> aws.dynamodb.GlobalSecondaryIndex:
+        capacity = table.index_capacity(gsi)
         projection_type, non_key_attributes = projection(gsi.projection)
+        autoscaled = capacity.autoscaled() if capacity else {}
         index = aws.dynamodb.GlobalSecondaryIndex(
-            f"{key}-{index_name}-index",
+            table_child(key, index_name, "index"),
             table_name=self.table.name,
             index_name=index_name,
             key_schemas=[
@@ -73,8 +103,8 @@ class DynamoTable(pulumi.ComponentResource):
             projection=aws.dynamodb.GlobalSecondaryIndexProjectionArgs(
                 projection_type=projection_type, non_key_attributes=non_key_attributes),
             provisioned_throughput=capacity and aws.dynamodb.GlobalSecondaryIndexProvisionedThroughputArgs(
-                read_capacity_units=initial_units(capacity, "read"),
-                write_capacity_units=initial_units(capacity, "write"),
+                read_capacity_units=capacity.initial_units("read"),
+                write_capacity_units=capacity.initial_units("write"),
             ),
             on_demand_throughput=gsi.on_demand and aws.dynamodb.GlobalSecondaryIndexOnDemandThroughputArgs(
                 max_read_request_units=gsi.on_demand.max_read_request_units,
@@ -82,17 +112,18 @@ class DynamoTable(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(
                 parent=self,
+                depends_on=[previous] if previous else None,
                 # Nested paths must be in wire form; the SDK only translates top-level names.
-                ignore_changes=[f"provisionedThroughput.{field}CapacityUnits" for field in autoscaled_fields(capacity)],
+                ignore_changes=[f"provisionedThroughput.{field}CapacityUnits" for field in autoscaled],
             ),
         )
         if capacity:
             resource_id = pulumi.Output.format("table/{0}/index/{1}", index.table_name, index.index_name)
-            autoscale(f"{key}-{index_name}", resource_id, "index", capacity, f"{table.name}-{index_name}", parent=self)
+            autoscale(key, index_name, resource_id, capacity, table.name, self)
         return index
 
 
-def table_args(table: Table, kms_key_arn: Optional[pulumi.Input[str]]) -> dict:
+def table_args(table: Table, stack_key_arn: Optional[pulumi.Input[str]]) -> dict:
     """The `aws.dynamodb.Table` arguments of a table's config (its GSIs are separate resources)."""
     args = dict(
         name=table.name,
@@ -111,12 +142,12 @@ def table_args(table: Table, kms_key_arn: Optional[pulumi.Input[str]]) -> dict:
             recovery_period_in_days=getattr(table.point_in_time_recovery, "recovery_period_days", None),
         ),
         deletion_protection_enabled=table.deletion_protection,
-        server_side_encryption=server_side_encryption(table.encryption, kms_key_arn),
+        server_side_encryption=server_side_encryption(table.encryption, stack_key_arn),
         table_class=table.table_class,
     )
     if table.provisioned:
-        args.update(read_capacity=initial_units(table.capacity, "read"),
-                    write_capacity=initial_units(table.capacity, "write"))
+        args.update(read_capacity=table.capacity.initial_units("read"),
+                    write_capacity=table.capacity.initial_units("write"))
     if table.on_demand:
         args["on_demand_throughput"] = aws.dynamodb.TableOnDemandThroughputArgs(
             max_read_request_units=table.on_demand.max_read_request_units,

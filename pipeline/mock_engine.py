@@ -4,6 +4,7 @@ The mock monitor records every RegisterResource request; `Plan` turns them into 
 like `pulumi preview --json`, with engine-style URNs and each resource's options.
 """
 
+import asyncio
 import heapq
 import logging
 import runpy
@@ -55,14 +56,30 @@ class _PreviewMocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(mocks.MockMonitor):
+    """Records every registration. The SDK calls the monitor from worker threads, where the mock
+    monitor makes an event loop per thread; they are kept to be closed with the run."""
+
     def __init__(self):
         super().__init__(_PreviewMocks())
         self.registrations: list[tuple[str, Any]] = []
+        self.thread_loops: set[asyncio.AbstractEventLoop] = set()
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
         self.registrations.append((response.urn, request))
+        self._keep_thread_loop()
         return response
+
+    def Invoke(self, request):
+        response = super().Invoke(request)
+        self._keep_thread_loop()
+        return response
+
+    def _keep_thread_loop(self):
+        try:
+            self.thread_loops.add(asyncio.get_event_loop())
+        except RuntimeError:  # the stack's own registration makes none
+            pass
 
 
 class _Diagnostics(logging.Handler):
@@ -83,21 +100,41 @@ def run_program(project_root: Path, project: str, stack: str, settings: StackSet
     runtime_settings.ROOT.set(None)  # each run gets a fresh root stack and fresh exports
     runtime_settings.SETTINGS.rpc_manager.clear()
     runtime_settings.SETTINGS.outputs.clear()
-    pulumi.runtime.set_mocks(_PreviewMocks(), project=project, stack=stack, preview=True,
-                             logger=logger, monitor=monitor)
-    pulumi.runtime.set_all_config(dict(settings.values), secret_keys=list(settings.secret_keys))
-    if str(project_root) not in sys.path:
-        sys.path.insert(0, str(project_root))
+    # A loop of its own, closed when the run ends: a loop left to the garbage collector at exit
+    # prints "Exception ignored in: BaseEventLoop.__del__" when its sockets are already gone.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
-        runpy.run_path(str(project_root / "__main__.py"), run_name="__main__")
+        pulumi.runtime.set_mocks(_PreviewMocks(), project=project, stack=stack, preview=True,
+                                 logger=logger, monitor=monitor)
+        pulumi.runtime.set_all_config(dict(settings.values), secret_keys=list(settings.secret_keys))
+        if str(project_root) not in sys.path:
+            sys.path.insert(0, str(project_root))
+        try:
+            runpy.run_path(str(project_root / "__main__.py"), run_name="__main__")
+        finally:
+            _sync_await(wait_for_rpcs())  # settle what was registered, even when the program failed
+        root = runtime_settings.get_root_resource()
+        outputs = {name: _resolve(value) for name, value in root.outputs.items()}
     finally:
-        _sync_await(wait_for_rpcs())  # settle what was registered, even when the program failed
-    root = runtime_settings.get_root_resource()
-    outputs = {name: _resolve(value) for name, value in root.outputs.items()}
+        _close(loop, monitor.thread_loops)
     steps = _steps(monitor.registrations, stack, project)
     # Messages logged without a resource belong to the stack, as the engine reports them.
     stack_urn = next(step["urn"] for step in steps if step["newState"]["type"] == STACK_TYPE)
     return Plan(stack, project, steps, outputs, [{"urn": stack_urn, **record} for record in diagnostics.records])
+
+
+def _close(loop: asyncio.AbstractEventLoop, thread_loops: set[asyncio.AbstractEventLoop]) -> None:
+    """Ends the run's loop, its worker threads (the loop's default executor) and their loops."""
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+    for thread_loop in thread_loops - {loop}:
+        thread_loop.close()
+    asyncio.set_event_loop(None)
 
 
 def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> list[dict[str, Any]]:
@@ -170,7 +207,8 @@ def _plain(value: Any) -> Any:
             return SECRET
         if value.get(rpc._special_sig_key) == rpc._special_resource_sig:
             return value.get("urn")
-        return {k: _plain(v) for k, v in value.items()}
+        # Sorted: the SDK's key order follows set iteration, which changes with PYTHONHASHSEED.
+        return {k: _plain(value[k]) for k in sorted(value)}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():

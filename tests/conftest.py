@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from components.config import StackConfig
+from components.config.stack import StackConfig
 from components.errors import ConfigError, Problem
-from components.stack_config import parse_stack_config
+from components.config.reader import parse_stack_config
 from pipeline.mock_engine import Plan, run_program
 from pipeline.stack_files import StackSettings
 from pipeline.synth import synthesize

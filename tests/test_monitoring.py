@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from components.monitoring.catalogue import WatchedIndex, WatchedTable
+from components.monitoring.dashboard import pages, table_row
 from tests.conftest import KMS_KEY, TABLE, USERS, autoscaled, named, synth_stack, synth_tables
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -79,9 +81,15 @@ def test_throttle_alarms_follow_the_recommended_alarm(dimension):
     assert index["dimensions"] == {"TableName": "koneksi-staging-users", "GlobalSecondaryIndexName": "EmailIndex"}
 
 
-def test_system_errors_alarm():
+def test_system_errors_alarm_sums_every_operation_with_a_metrics_insights_query():
+    """SystemErrors is published per TableName + Operation only: an alarm on TableName alone
+    would never have data."""
     alarm = alarms_by_name(synth_tables({"users": USERS}))["koneksi-staging-users-system-errors"]["inputs"]
-    assert (alarm["metricName"], alarm["statistic"], alarm["period"]) == ("SystemErrors", "Sum", 60)
+    assert not {"metricName", "dimensions", "namespace", "statistic"} & set(alarm)
+    [query] = alarm["metricQueries"]
+    assert query == {"id": "query", "returnData": True, "period": 60, "label": "SystemErrors, all Operation values",
+                     "expression": 'SELECT SUM(SystemErrors) FROM SCHEMA("AWS/DynamoDB", Operation, TableName) '
+                                   "WHERE TableName = 'koneksi-staging-users'"}
     assert (alarm["datapointsToAlarm"], alarm["evaluationPeriods"], alarm["treatMissingData"]) == (15, 15, "notBreaching")
 
 
@@ -162,11 +170,20 @@ def test_throttle_alarm_arns_are_table_outputs(prod):
     assert set(prod.outputs["tables"]["users"]) >= {"readThrottleAlarmArn", "writeThrottleAlarmArn"}
 
 
-def test_one_dashboard_per_stack_covers_every_table_and_gsi():
+def dashboard_body(dashboard):
+    return json.loads(dashboard["inputs"]["dashboardBody"])
+
+
+def drawn_lines(body):
+    return [line for widget in body["widgets"] for line in widget["properties"]["metrics"]]
+
+
+def test_one_dashboard_per_stack_named_with_its_region_covers_every_table_and_gsi():
     plan = synth_tables({"users": INDEXED, "orders": USERS})
     [dashboard] = plan.resources(DASHBOARD)
-    assert dashboard["inputs"]["dashboardName"] == "koneksi-staging-dynamodb"
-    widgets = json.loads(dashboard["inputs"]["dashboardBody"])["widgets"]
+    # Dashboards are global to the account: the region keeps two regions' stacks apart.
+    assert dashboard["inputs"]["dashboardName"] == "koneksi-staging-ap-southeast-1-dynamodb"
+    widgets = dashboard_body(dashboard)["widgets"]
     titles = [w["properties"]["title"] for w in widgets]
     assert titles == [f"koneksi-staging-{t} {kind}" for t in ("users", "orders")
                       for kind in ("capacity", "throttles", "errors", "latency")]
@@ -174,26 +191,47 @@ def test_one_dashboard_per_stack_covers_every_table_and_gsi():
     assert "ProvisionedReadCapacityUnits" in users_capacity and '"GlobalSecondaryIndexName", "EmailIndex"' in users_capacity
     throttle_metrics = [m[1] for m in widgets[1]["properties"]["metrics"]]
     assert throttle_metrics == ["ReadThrottleEvents", "WriteThrottleEvents"] * 2
-    assert plan.outputs["dashboardName"] == "koneksi-staging-dynamodb"
+    assert plan.outputs["dashboardName"] == "koneksi-staging-ap-southeast-1-dynamodb"
 
 
-def test_dashboard_draws_the_metrics_the_alarms_watch():
+def test_dashboard_draws_what_the_alarms_watch():
     plan = synth_tables({"users": INDEXED})
-    body = json.loads(named(plan, DASHBOARD, "koneksi-staging-dynamodb")["inputs"]["dashboardBody"])
-    drawn = {(line[1], frozenset(zip(line[2:-1:2], line[3:-1:2])))
-             for widget in body["widgets"] for line in widget["properties"]["metrics"] if line[0] == "AWS/DynamoDB"}
-    watched = {(a["inputs"]["metricName"], frozenset(a["inputs"]["dimensions"].items())) for a in plan.resources(ALARM)}
+    lines = drawn_lines(dashboard_body(named(plan, DASHBOARD, "koneksi-staging-dynamodb")))
+    drawn = {(line[1], frozenset(zip(line[2:-1:2], line[3:-1:2]))) for line in lines if line[0] == "AWS/DynamoDB"}
+    queries = {line[0]["expression"] for line in lines if isinstance(line[0], dict)}
+    alarms = [a["inputs"] for a in plan.resources(ALARM)]
+    watched = {(a["metricName"], frozenset(a["dimensions"].items())) for a in alarms if "metricName" in a}
+    watched_queries = {q["expression"] for a in alarms for q in a.get("metricQueries", []) if "SELECT" in q.get("expression", "")}
     assert watched and watched <= drawn
+    assert watched_queries and watched_queries <= queries
 
 
-def test_a_large_stack_gets_a_dashboard_per_50_tables_each_within_500_widgets():
-    plan = synth_tables({f"t{i:03d}": USERS for i in range(51)})
-    dashboards = sorted(plan.resources(DASHBOARD), key=lambda d: len(d["inputs"]["dashboardName"]))
-    assert [d["inputs"]["dashboardName"] for d in dashboards] == ["koneksi-staging-dynamodb", "koneksi-staging-dynamodb-2"]
-    widget_counts = [len(json.loads(d["inputs"]["dashboardBody"])["widgets"]) for d in dashboards]
-    assert widget_counts == [200, 4]
-    assert "koneksi-staging-t050" in dashboards[1]["inputs"]["dashboardBody"]
-    assert plan.outputs["dashboardNames"] == [d["inputs"]["dashboardName"] for d in dashboards]
+def test_a_table_with_twenty_gsis_fits_one_dashboard():
+    attributes = {"id": "S", **{f"k{i}": "S" for i in range(20)}}
+    table = {"attributes": attributes, "hashKey": "id",
+             "globalSecondaryIndexes": {f"Index{i:02d}": {"hashKey": f"k{i}"} for i in range(20)}}
+    [dashboard] = synth_tables({"wide": table}).resources(DASHBOARD)
+    lines = drawn_lines(dashboard_body(dashboard))
+    assert len([line for line in lines if line[0] == "AWS/DynamoDB"]) == 21 * 4 + 21 * 2 + 4
+
+
+def test_dashboards_split_where_cloudwatch_limits_widgets_and_metrics():
+    """CloudWatch: 500 widgets and 2,500 metrics (hidden ones included) per dashboard."""
+    wide = WatchedTable("wide", "wide", tuple(WatchedIndex(f"i{n}", "wide", f"i{n}") for n in range(20)), True)
+    small = WatchedTable("small", "small", (), False)
+    for tables, expected in (([wide] * 18, [17, 1]), ([small] * 130, [104, 26])):
+        grouped = pages([table_row(t) for t in tables])
+        assert [len(page) for page in grouped] == expected
+        for page in grouped:
+            widgets = [widget for row in page for widget in row]
+            assert len(widgets) <= 500 and sum(w.metric_count for w in widgets) <= 2500
+
+
+def test_every_dashboard_is_named_and_listed_in_the_outputs():
+    plan = synth_tables({f"t{i:03d}": USERS for i in range(105)})
+    names = sorted(d["inputs"]["dashboardName"] for d in plan.resources(DASHBOARD))
+    assert names == ["koneksi-staging-ap-southeast-1-dynamodb", "koneksi-staging-ap-southeast-1-dynamodb-2"]
+    assert sorted(plan.outputs["dashboardNames"]) == names
 
 
 def test_a_topic_without_subscriber_is_a_warning():

@@ -4,7 +4,7 @@ import typing
 
 from pydantic import BaseModel
 
-from components.config import StackConfig
+from components.config.stack import StackConfig
 from tests.conftest import ROOT
 
 

@@ -38,7 +38,7 @@ TABLE_RULES = [
     ("range key not among attributes", {**USERS, "rangeKey": "nope"}, "rangeKey", "not listed in attributes"),
     ("range key equal to hash key", {**USERS, "rangeKey": "id"}, "rangeKey", "must differ"),
     ("name shorter than 3", {**USERS, "name": "ab"}, "name", "3-255 characters"),
-    ("name with forbidden characters", {**USERS, "name": "users table"}, "name", "not a valid DynamoDB name"),
+    ("name with forbidden characters", {**USERS, "name": "users table"}, "name", "has characters AWS refuses"),
     ("name longer than 255", {**USERS, "name": "a" * 256}, "name", "3-255"),
     ("billing mode unknown", {**USERS, "billingMode": "ON_DEMAND"}, "billingMode", "PAY_PER_REQUEST"),
     ("PROVISIONED without capacity", {**USERS, "billingMode": "PROVISIONED"}, "capacity", "needs capacity"),
@@ -47,18 +47,18 @@ TABLE_RULES = [
     ("onDemand on a provisioned table", {**PROVISIONED, "onDemand": {"maxReadRequestUnits": 5}}, "onDemand",
      "PAY_PER_REQUEST tables only"),
     ("fixed capacity below 1", {**PROVISIONED, "capacity": {"read": 0, "write": 5}}, "capacity.read",
-     "greater than or equal to 1"),
+     "below the minimum of 1"),
     ("capacity missing write", {**PROVISIONED, "capacity": {"read": 5}}, "capacity.write", "required"),
-    ("scaling min below 1", scaled(min=0), "capacity.read.min", "greater than or equal to 1"),
+    ("scaling min below 1", scaled(min=0), "capacity.read.min", "below the minimum of 1"),
     ("scaling min above max", scaled(min=200, max=100), "capacity.read.min", "set min to at most 100"),
     ("target utilization below 20", scaled(targetUtilization=10), "capacity.read.targetUtilization", "20"),
     ("target utilization above 90", scaled(targetUtilization=95), "capacity.read.targetUtilization", "90"),
     ("negative scale-in cooldown", scaled(scaleInCooldown=-1), "capacity.read.scaleInCooldown", "0"),
     ("negative scale-out cooldown", scaled(scaleOutCooldown=-5), "capacity.read.scaleOutCooldown", "0"),
     ("on-demand maximum below 1", {**USERS, "onDemand": {"maxWriteRequestUnits": 0}},
-     "onDemand.maxWriteRequestUnits", "greater than or equal to 1"),
+     "onDemand.maxWriteRequestUnits", "below the minimum of 1"),
     ("GSI on-demand maximum below 1", gsi(onDemand={"maxReadRequestUnits": 0}),
-     "globalSecondaryIndexes.EmailIndex.onDemand.maxReadRequestUnits", "greater than or equal to 1"),
+     "globalSecondaryIndexes.EmailIndex.onDemand.maxReadRequestUnits", "below the minimum of 1"),
     ("GSI capacity on an on-demand table", gsi(capacity={"read": 1, "write": 1}),
      "globalSecondaryIndexes.EmailIndex.capacity", "PROVISIONED tables only"),
     ("GSI onDemand on a provisioned table",
@@ -81,10 +81,14 @@ TABLE_RULES = [
      "globalSecondaryIndexes.EmailIndex", "used twice"),
     ("projection other than ALL, KEYS_ONLY or a list", gsi(projection="INCLUDE"),
      "globalSecondaryIndexes.EmailIndex.projection", "'ALL' or 'KEYS_ONLY'"),
-    ("more than 100 INCLUDE attributes",
+    ("more than 20 INCLUDE attributes in one index",
      {**USERS, "globalSecondaryIndexes": {"EmailIndex": {"hashKey": "email",
-                                                         "projection": list(many_attributes(101))}}},
-     "globalSecondaryIndexes", "DynamoDB allows 100"),
+                                                         "projection": list(many_attributes(21))}}},
+     "globalSecondaryIndexes.EmailIndex.projection", "at most 20"),
+    ("more than 100 INCLUDE attributes across the indexes, the same attribute counting twice",
+     {**USERS, "globalSecondaryIndexes": {f"Index{i}": {"hashKey": "email", "projection": list(many_attributes(17))}
+                                          for i in range(6)}},
+     "globalSecondaryIndexes", "allows 100 per table"),
     ("LSI without a table sort key",
      {**USERS, "localSecondaryIndexes": {"NameIndex": {"rangeKey": "name"}}}, "localSecondaryIndexes",
      "set rangeKey on the table"),
@@ -100,16 +104,16 @@ TABLE_RULES = [
       "localSecondaryIndexes": {"TwinIndex": {"rangeKey": "lsk"}}}, "localSecondaryIndexes.TwinIndex",
      "its own name"),
     ("stream view type unknown", {**USERS, "stream": "ALL"}, "stream", "NEW_AND_OLD_IMAGES"),
-    ("TTL attribute not a number", {**USERS, "ttlAttribute": "email"}, "ttlAttribute", "declare attributes.email: N"),
+    ("TTL attribute not a number", {**USERS, "ttlAttribute": "email"}, "ttlAttribute", "TTL needs a Number"),
     ("PITR period of 0 days", {**USERS, "pointInTimeRecovery": {"recoveryPeriodDays": 0}},
-     "pointInTimeRecovery.recoveryPeriodDays", "greater than or equal to 1"),
+     "pointInTimeRecovery.recoveryPeriodDays", "below the minimum of 1"),
     ("PITR period over 35 days", {**USERS, "pointInTimeRecovery": {"recoveryPeriodDays": 36}},
-     "pointInTimeRecovery.recoveryPeriodDays", "less than or equal to 35"),
-    ("PITR neither bool nor object", {**USERS, "pointInTimeRecovery": "always"}, "pointInTimeRecovery", "boolean"),
+     "pointInTimeRecovery.recoveryPeriodDays", "above the maximum of 35"),
+    ("PITR neither bool nor object", {**USERS, "pointInTimeRecovery": "always"}, "pointInTimeRecovery", "true or false"),
     ("encryption neither mode nor key ARN", {**USERS, "encryption": "KMS"}, "encryption", "CUSTOMER_MANAGED"),
     ("table class unknown", {**USERS, "tableClass": "INFREQUENT"}, "tableClass", "STANDARD_INFREQUENT_ACCESS"),
     ("contributor insights not a bool", {**USERS, "contributorInsights": "sometimes"}, "contributorInsights",
-     "boolean"),
+     "true or false"),
     ("table alarms take thresholds only", {**USERS, "alarms": {"email": "ops@example.com"}}, "alarms.email",
      "unknown key"),
     ("table threshold out of range", {**USERS, "alarms": {"latencyMs": 0}}, "alarms.latencyMs", "greater than 0"),
@@ -141,15 +145,15 @@ def test_prod_is_decided_by_environment_not_the_stack_name():
 
 
 STACK_RULES = [
-    ("missing region", dict(region=None), ("aws:region",), "required"),
+    ("missing region", dict(region=None), ("aws", "region"), "required"),
     ("no tables", dict(tables={}), ("tables",), "at least 1"),
     ("unknown stack key", dict(tabels={}), ("tabels",), "did you mean 'tables'"),
     ("reserved tag", dict(tags={"Project": "x"}), ("tags", "Project"), "set by the program"),
     ("tags not strings", dict(tags=["a"]), ("tags",), "expected a map"),
     ("compliance unknown", dict(compliance="pci"), ("compliance",), "commercial"),
     ("compliance tier not built yet", dict(compliance="fedramp-high"), ("compliance",), "not supported yet"),
-    ("project with spaces", dict(project="my project"), ("project",), "not a valid"),
-    ("derived name too long", dict(project="p" * 250), ("tables", "users"), "set `name`"),
+    ("project with spaces", dict(project="my project"), ("project",), "not usable in the names"),
+    ("derived name too long", dict(project="p" * 250), ("tables", "users"), "set the table's `name`"),
     *[(f"{key} not supported yet", {key: {"x": 1}}, (key,), "not supported yet")
       for key in ("backup", "access", "dax")],
     ("alarm email malformed", dict(alarms={"email": "ops"}), ("alarms", "email"), "ops@example.com"),
@@ -162,7 +166,7 @@ STACK_RULES = [
     ("alarm level comprehensive not built yet", dict(alarms={"level": "comprehensive"}), ("alarms", "level"),
      "not supported yet"),
     ("negative throttle threshold", dict(alarms={"readThrottleEvents": -1}), ("alarms", "readThrottleEvents"),
-     "greater than or equal to 0"),
+     "below the minimum of 0"),
     ("utilization over 100", dict(alarms={"capacityUtilizationPercent": 120}),
      ("alarms", "capacityUtilizationPercent"), "100"),
     ("unknown alarms key", dict(alarms={"emial": "ops@example.com"}), ("alarms", "emial"), "did you mean 'email'"),
@@ -191,7 +195,9 @@ def test_stack_rule(stack_keys, path, words):
 
 def test_two_tables_cannot_share_a_physical_name():
     [problem] = problems({"users": USERS, "people": {**USERS, "name": "koneksi-staging-users"}})
-    assert problem.path == ("tables", "people", "name") and "also used by tables.users" in problem.reason
+    assert problem.path == ("tables", "people", "name")
+    assert "table names must be unique, but 'koneksi-staging-users' comes from both koneksi-dynamodb:tables.users" \
+        in problem.reason
 
 
 def test_every_problem_of_the_file_is_reported_in_one_run():

@@ -1,0 +1,168 @@
+"""The base of every config model, and the field types they share.
+
+Two promises live here:
+- **Strict types.** A boolean is `true` or `false`, never `"no"` or `1`; text is text. Numbers may
+  come as numeric text, because `pulumi config set --path` stores a float such as `72.5` as a
+  string. No number may be infinite or NaN.
+- **Every problem in one run.** Pydantic runs a model's cross-field checks only when all of its
+  fields are valid, so a file with several mistakes used to take several runs. Here cross-field
+  checks are *rules* that name the fields they read (`@rule("hash_key", "attributes")`); when some
+  field is invalid, each field is validated on its own and every rule whose fields are valid still
+  runs. A map of models (tables, indexes) keeps its valid entries for the rules too. Rules must
+  therefore hold on any subset of a map's entries: they report what is wrong among what they see.
+"""
+
+import math
+import re
+from functools import cache
+from typing import Annotated, Any, Callable, Iterable, Mapping, Optional, get_args, get_origin
+
+from pydantic import (AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
+                      ValidationError, ValidationInfo, model_validator)
+from pydantic.alias_generators import to_camel
+from pydantic.errors import PydanticUserError
+
+from ..errors import SECRET_PLACEHOLDER, Invalid, Problem, invalid, problems_from
+
+Rule = Callable[[Any, Mapping[str, Any]], Iterable[Problem]]
+
+
+def rule(*fields: str) -> Callable[[Rule], Rule]:
+    """Marks a method `(self, context) -> problems` as a rule over `fields` (field names)."""
+    def mark(method: Rule) -> Rule:
+        method.rule_fields = frozenset(fields)
+        return method
+    return mark
+
+
+class ConfigModel(BaseModel):
+    """camelCase keys, unknown keys rejected, strict types, every problem reported at once.
+
+    Validate with `context={"prod": <environment is prod>}`. After every rule has passed,
+    `settle(context)` fills the defaults that depend on more than one field.
+    """
+
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, validate_by_name=True, strict=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data: Any, handler, info: ValidationInfo):
+        context = info.context or {}
+        try:
+            model = handler(data)
+        except ValidationError as error:
+            problems = problems_from(error, cls)
+            valid = cls._valid_fields(data, context)
+            if valid is not None:
+                problems += cls.model_construct(**valid)._broken_rules(context, valid.keys() | cls._defaulted(data))
+            raise Invalid(problems) from None
+        problems = model._broken_rules(context, cls.model_fields.keys())
+        if problems:
+            raise Invalid(problems)
+        model.settle(context)
+        return model
+
+    def settle(self, context: Mapping[str, Any]) -> None:
+        """Defaults that depend on other fields or on the context; runs once the model is valid."""
+
+    def _broken_rules(self, context: Mapping[str, Any], valid_fields: Iterable[str]) -> list[Problem]:
+        valid_fields = set(valid_fields)
+        return [problem for check in _rules_of(type(self)) if check.rule_fields <= valid_fields
+                for problem in check(self, context)]
+
+    @classmethod
+    def _defaulted(cls, data: Any) -> set[str]:
+        """Fields not written, which hold their (valid) default."""
+        return {name for name, field in cls.model_fields.items()
+                if not field.is_required() and (field.alias or name) not in data}
+
+    @classmethod
+    def _valid_fields(cls, data: Any, context: Mapping[str, Any]) -> Optional[dict[str, Any]]:
+        """Each written field validated on its own: the valid values, and of an invalid map of
+        models its valid entries. None when `data` is not a map at all."""
+        if not isinstance(data, dict):
+            return None
+        valid = {}
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            if key not in data:
+                continue
+            try:
+                valid[name] = _adapter(cls, name).validate_python(data[key], context=context)
+            except ValidationError:
+                entries = _valid_entries(field.annotation, data[key], context)
+                if entries is not None:
+                    valid[name] = entries
+        return valid
+
+
+@cache
+def _rules_of(model: type[BaseModel]) -> list[Rule]:
+    return [member for klass in reversed(model.__mro__) for member in vars(klass).values()
+            if callable(member) and hasattr(member, "rule_fields")]
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    field = model.model_fields[name]
+    annotation = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    try:
+        return TypeAdapter(annotation, config=ConfigDict(strict=True))
+    except PydanticUserError:  # a model type carries its own config
+        return TypeAdapter(annotation)
+
+
+def _valid_entries(annotation: Any, value: Any, context: Mapping[str, Any]) -> Optional[dict]:
+    """The entries of a map of models that are valid on their own."""
+    if get_origin(annotation) is not dict or not isinstance(value, dict):
+        return None
+    key_type, value_type = get_args(annotation)
+    keys, values = _map_adapters(key_type, value_type)
+    entries = {}
+    for key, entry in value.items():
+        try:
+            entries[keys.validate_python(key, context=context)] = values.validate_python(entry, context=context)
+        except ValidationError:
+            continue
+    return entries
+
+
+@cache
+def _map_adapters(key_type: Any, value_type: Any) -> tuple[TypeAdapter, TypeAdapter]:
+    return TypeAdapter(key_type, config=ConfigDict(strict=True)), TypeAdapter(value_type)
+
+
+def matching(pattern: re.Pattern, what: str, fix: str) -> AfterValidator:
+    """Accepts only text matching `pattern`; `what` names the expected kind. A secret that synth
+    cannot decrypt passes: it is checked when `pulumi up` runs with its value."""
+    def check(value: str) -> str:
+        if value != SECRET_PLACEHOLDER and not pattern.fullmatch(value):
+            raise invalid(reason=f"{value!r} is not {what}", fix=fix)
+        return value
+    return AfterValidator(check)
+
+
+_WHOLE_TEXT = re.compile(r"^[-+]?\d+$")
+_NUMBER_TEXT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def _number_from_text(value: Any) -> Any:
+    """`pulumi config set --path` stores a float such as `72.5` as text."""
+    if isinstance(value, str):
+        if _WHOLE_TEXT.match(value):
+            return int(value)
+        if _NUMBER_TEXT.match(value):
+            return float(value)
+    return value
+
+
+def _whole_float(value: Any) -> Any:
+    """`5.0` is the whole number 5 (JSON writers may add the `.0`); `5.5` is not."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole_float), BeforeValidator(_number_from_text)]
+Number = Annotated[float, AllowInfNan(False), BeforeValidator(_number_from_text)]
+Text = Annotated[str, Field(min_length=1)]

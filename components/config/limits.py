@@ -1,0 +1,99 @@
+"""The AWS rules this program checks before anything is deployed, each with its source.
+
+Where botocore's service models carry a rule (min, max, pattern of a request field), the value
+here is that rule, and `tests/test_aws_models.py` checks it against the pinned botocore. Where
+they carry none (SNS topic and dashboard names, service quotas), the service's documentation is
+named.
+"""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """What a derived or configured name must satisfy."""
+
+    what: str
+    pattern: re.Pattern
+    max_length: int
+    min_length: int = 1
+    allowed: str = ""  # the characters, in words, for messages
+
+    def problem(self, name: str) -> str:
+        """Why `name` breaks this rule, or "" when it does not."""
+        if not self.min_length <= len(name) <= self.max_length:
+            return f"{self.what} {name!r} has {len(name)} characters; AWS allows {self.min_length}-{self.max_length}"
+        if not self.pattern.fullmatch(name):
+            return f"{self.what} {name!r} has characters AWS refuses; allowed are {self.allowed}"
+        return ""
+
+
+# botocore dynamodb/2012-08-10 shapes TableName and IndexName.
+TABLE_NAME = NameRule("table name", re.compile(r"[a-zA-Z0-9_.-]+"), 255, 3, "a-z, A-Z, 0-9, '_', '-', '.'")
+INDEX_NAME = NameRule("index name", re.compile(r"[a-zA-Z0-9_.-]+"), 255, 3, "a-z, A-Z, 0-9, '_', '-', '.'")
+# botocore dynamodb KeySchemaAttributeName.
+ATTRIBUTE_NAME_MAX = 255
+# botocore monitoring/2010-08-01 AlarmName (no pattern) and AlarmDescription.
+ALARM_NAME = NameRule("alarm name", re.compile(r"[^\x00-\x1f\x7f]+"), 255, 1, "any characters but control characters")
+ALARM_DESCRIPTION_MAX = 1024
+# CloudWatch PutDashboard API reference, DashboardName: "can contain only alphanumerics, dash (-),
+# and underscore (_)"; botocore carries no pattern. Dashboards are global to the account.
+DASHBOARD_NAME = NameRule("dashboard name", re.compile(r"[A-Za-z0-9_-]+"), 255, 1, "A-Z, a-z, 0-9, '-', '_'")
+# botocore application-autoscaling/2016-02-06 PolicyName (pattern \p{Print}+) and ResourceIdMaxLen1600.
+SCALING_POLICY_NAME = NameRule("scaling policy name", re.compile(r"[\x20-\x7e]+"), 256, 1, "printable characters")
+SCALING_RESOURCE_ID_MAX = 1600
+# SNS CreateTopic API reference, Name: "up to 256 characters... uppercase and lowercase ASCII
+# letters, numbers, underscores, and hyphens" (".fifo" only for FIFO topics); botocore has no pattern.
+TOPIC_NAME = NameRule("SNS topic name", re.compile(r"[A-Za-z0-9_-]+"), 256, 1, "A-Z, a-z, 0-9, '-', '_'")
+# botocore kms/2014-11-01 AliasNameType: 1-256, ^[a-zA-Z0-9:/_-]+$; the KMS developer guide adds
+# that it begins with `alias/` and that `alias/aws/` is reserved for AWS managed keys.
+KMS_ALIAS = NameRule("KMS alias", re.compile(r"alias/(?!aws/)[a-zA-Z0-9/_-]+"), 256, 1,
+                     "'alias/' then a-z, A-Z, 0-9, '/', '_', '-' (not 'alias/aws/')")
+
+# Names this program builds from `project` and `environment` reach topics, aliases and dashboards,
+# so those two are limited to what all of them accept.
+NAME_PART = re.compile(r"[a-zA-Z0-9_-]+")
+
+# DynamoDB developer guide, "Service, account, and table quotas": secondary indexes per table,
+# attributes projected with INCLUDE (20 per index: botocore NonKeyAttributeNameList max; 100 summed
+# across the table's indexes, an attribute in two indexes counting twice).
+MAX_GSIS = 20
+MAX_LSIS = 5
+MAX_KEY_ATTRIBUTES_PER_SIDE = 4  # multi-attribute GSI keys: up to 4 HASH and 4 RANGE attributes
+MAX_INCLUDE_PER_INDEX = 20
+MAX_INCLUDE_PER_TABLE = 100
+# botocore dynamodb PointInTimeRecoverySpecification.RecoveryPeriodInDays.
+RECOVERY_PERIOD_DAYS = (1, 35)
+# Application Auto Scaling target tracking for DynamoDB: target value 20-90 percent (DynamoDB
+# developer guide, "Managing throughput capacity automatically with DynamoDB auto scaling").
+TARGET_UTILIZATION = (20, 90)
+
+# Tagging: botocore dynamodb TagKeyString (1-128) and TagValueString (0-256); at most 50 tags
+# per resource and the `aws:` prefix reserved (DynamoDB developer guide, "Tagging restrictions").
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+MAX_TAGS = 50
+RESERVED_TAG_PREFIX = "aws:"
+# Allowed tag characters: letters, numbers and spaces representable in UTF-8, and + - = . _ : / @
+# (botocore resourcegroupstaggingapi TagKey pattern; DynamoDB developer guide, "Tagging restrictions").
+TAG_TEXT = re.compile(r"[\w\s+\-=._:/@]*")
+
+ACCOUNT_ID = re.compile(r"\d{12}")
+
+# botocore partitions.json: each partition's `regionRegex` (the ARN partition is its id). The ISO
+# partitions come first: their prefixes overlap the commercial partition's.
+PARTITIONS = (
+    ("aws-iso", re.compile(r"us-iso-\w+-\d+")),
+    ("aws-iso-b", re.compile(r"us-isob-\w+-\d+")),
+    ("aws-iso-e", re.compile(r"eu-isoe-\w+-\d+")),
+    ("aws-iso-f", re.compile(r"us-isof-\w+-\d+")),
+    ("aws-us-gov", re.compile(r"us-gov-\w+-\d+")),
+    ("aws-cn", re.compile(r"cn-\w+-\d+")),
+    ("aws-eusc", re.compile(r"eusc-(de)-\w+-\d+")),
+    ("aws", re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+")),
+)
+
+
+def partition_of(region: str) -> str:
+    return next((name for name, pattern in PARTITIONS if pattern.fullmatch(region)), "aws")

@@ -1,0 +1,58 @@
+"""`alarms`: where alarms go, how much is watched, and the thresholds (stack-wide and per table)."""
+
+import re
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field
+
+from ..errors import Problem
+from .base import ConfigModel, Number, Whole, matching, rule
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
+Count = Annotated[Whole, Field(ge=0)]
+Percent = Annotated[Number, Field(gt=0, le=100)]
+
+
+class Thresholds(ConfigModel):
+    """Alarm thresholds. Set stack-wide under `alarms`, overridden per table under `tables.<name>.alarms`."""
+
+    read_throttle_events: Count = Field(0, description="read throttle events per minute, table and each GSI")
+    write_throttle_events: Count = Field(0, description="write throttle events per minute, table and each GSI")
+    system_errors: Count = Field(0, description="requests failing with HTTP 500 per minute, all operations")
+    latency_ms: Annotated[Number, Field(gt=0)] = Field(
+        100, description="average SuccessfulRequestLatency of key operations (enhanced)")
+    capacity_utilization_percent: Percent = Field(
+        80, description="consumed / provisioned capacity, PROVISIONED tables (enhanced)")
+
+    def overridden_by(self, table_thresholds: Optional["Thresholds"]) -> "Thresholds":
+        """These thresholds with the keys a table set itself taking precedence."""
+        if table_thresholds is None:
+            return self
+        return self.model_copy(update={k: getattr(table_thresholds, k) for k in table_thresholds.model_fields_set})
+
+
+class StackAlarms(Thresholds):
+    """Where alarms go and how much is watched."""
+
+    level: Optional[Literal["basic", "enhanced", "comprehensive"]] = Field(
+        None, description="default: enhanced in prod, basic elsewhere")
+    email: Optional[Annotated[str, matching(EMAIL, "an email address", "use the form ops@example.com")]] = Field(
+        None, description="subscribed to the stack's topic")
+    sns_topic_arn: Optional[Annotated[str, matching(
+        SNS_TOPIC_ARN, "an SNS topic ARN", "use the form arn:aws:sns:<region>:<account>:<topic>")]] = Field(
+        None, description="send alarms to this existing topic instead; exclusive with email")
+    account_capacity_utilization_percent: Percent = Field(
+        80, description="stack-wide only: the account's provisioned capacity vs its quota (enhanced)")
+
+    @rule("email", "sns_topic_arn")
+    def _one_destination(self, context):
+        if self.email and self.sns_topic_arn:
+            yield Problem(("email",), "email and snsTopicArn are exclusive",
+                          "subscribe the address to your own topic, or drop snsTopicArn")
+
+    @rule("level")
+    def _level_built(self, context):
+        if self.level == "comprehensive":
+            yield Problem(("level",), "level comprehensive is not supported yet by this program",
+                          "use basic or enhanced")

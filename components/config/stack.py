@@ -1,0 +1,219 @@
+"""Everything one stack deploys, and the rules that span its tables."""
+
+import json
+from typing import Annotated, Iterator, Literal, Optional
+
+from pydantic import Field, PrivateAttr
+
+from ..endpoint_policy import MAX_CHARACTERS as MAX_POLICY_CHARACTERS
+from ..endpoint_policy import endpoint_policy
+from ..errors import Problem
+from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, table_alarms
+from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, name_problems, scaling_policy, stack_resource_names,
+                      table_child, table_resource)
+from .base import ConfigModel, matching, rule
+from .limits import (ALARM_NAME, MAX_TAGS, NAME_PART, RESERVED_TAG_PREFIX, SCALING_POLICY_NAME, TABLE_NAME, TAG_KEY_MAX,
+                     TAG_TEXT, TAG_VALUE_MAX, partition_of)
+from .monitoring import StackAlarms, Thresholds
+from .network import ROLE_ARN, Network
+from .provider import AwsConfig
+from .table import KMS_KEY_ARN, NotSupportedYet, Table
+
+PRODUCTION = "prod"
+MANAGED_BY = "pulumi:koneksi-dynamodb"
+# Tags the program sets on every resource (through the provider's default tags).
+STANDARD_TAGS = ("Project", "Environment", "ManagedBy")
+
+NamePart = Annotated[str, matching(NAME_PART, "usable in the names of topics, keys and dashboards",
+                                   "use only a-z, A-Z, 0-9, '_' and '-' (the environment defaults to the stack "
+                                   "name: set `environment` if the stack name has other characters)")]
+TableKey = Annotated[str, matching(TABLE_NAME.pattern, "a valid table key",
+                                   "use only a-z, A-Z, 0-9, '_', '-' and '.' (the key is part of the table's name)")]
+
+
+class StackConfig(ConfigModel):
+    """Everything one stack deploys."""
+
+    aws: AwsConfig = Field(description="the `aws:` keys: the AWS provider's settings")
+    project: NamePart = Field("koneksi", description="naming prefix and `Project` tag")
+    environment: NamePart = Field(description="naming and `Environment` tag; default: the stack name")
+    compliance: Literal["commercial", "fedramp-moderate", "fedramp-high"] = "commercial"
+    tags: dict[str, str] = Field({}, description="extra tags on every resource (provider default tags)")
+    tables: dict[TableKey, Table] = Field(min_length=1)
+    network: Optional[Network] = None
+    alarms: StackAlarms = StackAlarms()
+    backup: NotSupportedYet = None
+    access: NotSupportedYet = None
+    dax: NotSupportedYet = None
+
+    # Set by the reader (`reader.parse_stack_config`).
+    _secret_values: frozenset = PrivateAttr(frozenset())
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def secret_values(self) -> frozenset:
+        """The values of the stack's secret keys: never shown, always kept secret."""
+        return self._secret_values
+
+    @property
+    def warnings(self) -> list[str]:
+        """Keys of the stack file that are ignored, and why."""
+        return self._warnings
+
+    @property
+    def is_prod(self) -> bool:
+        return self.environment == PRODUCTION
+
+    @property
+    def prefix(self) -> str:
+        """What the stack's resource names start with: `{project}-{environment}`."""
+        return f"{self.project}-{self.environment}"
+
+    @property
+    def region(self) -> str:
+        return self.aws.region
+
+    @property
+    def partition(self) -> str:
+        return partition_of(self.aws.region)
+
+    @property
+    def names(self) -> StackNames:
+        return StackNames(self.prefix, self.aws.region)
+
+    @property
+    def alarm_level(self) -> str:
+        return self.alarms.level or ("enhanced" if self.is_prod else "basic")
+
+    @property
+    def creates_alarm_topic(self) -> bool:
+        return self.alarms.sns_topic_arn is None
+
+    @property
+    def needs_stack_key(self) -> bool:
+        """One KMS key serves the CUSTOMER_MANAGED tables and the alarm topic."""
+        return self.creates_alarm_topic or any(t.encryption == "CUSTOMER_MANAGED" for t in self.tables.values())
+
+    def standard_tags(self) -> dict[str, str]:
+        return {"Project": self.project, "Environment": self.environment, "ManagedBy": MANAGED_BY}
+
+    def default_tags(self) -> dict[str, str]:
+        """Every tag the provider puts on every resource: `aws:defaultTags`, then `tags`, then ours."""
+        written = self.aws.default_tags.tags if self.aws.default_tags else {}
+        return {**written, **self.tags, **self.standard_tags()}
+
+    def thresholds(self, table: Table) -> Thresholds:
+        return self.alarms.overridden_by(table.alarms)
+
+    def physical_name(self, key: str, table: Table) -> str:
+        return table.name or f"{self.prefix}-{key}"
+
+    def settle(self, context):
+        for key, table in self.tables.items():
+            table.name = self.physical_name(key, table)
+
+    @rule("compliance")
+    def _compliance_built(self, context):
+        if self.compliance != "commercial":
+            yield Problem(("compliance",), f"{self.compliance} is not supported yet by this program",
+                          "use commercial (the default) until the compliance tiers land")
+
+    @rule("tags", "aws")
+    def _tags(self, context):
+        """AWS's tagging rules (DynamoDB developer guide, "Tagging restrictions in DynamoDB"), the
+        strictest of the services tagged here."""
+        written = [(("tags",), self.tags)]
+        if self.aws.default_tags:
+            written.append((("aws", "defaultTags", "tags"), self.aws.default_tags.tags))
+        for path, tags in written:
+            for key, value in tags.items():
+                yield from _tag_problems((*path, key), key, value)
+        count = len(self.default_tags())
+        if count > MAX_TAGS:
+            yield Problem(("tags",), f"{count} tags in all with the program's {len(STANDARD_TAGS)} and aws:defaultTags; "
+                          f"AWS allows {MAX_TAGS} per resource", f"keep at most {MAX_TAGS - len(STANDARD_TAGS)} of your own")
+
+    @rule("tables", "aws")
+    def _key_arns_in_the_stacks_region(self, context):
+        """A table's KMS key must be in the table's region and partition."""
+        for key, table in self.tables.items():
+            found = KMS_KEY_ARN.fullmatch(table.encryption)
+            if found and (found["region"], found["partition"]) != (self.region, self.partition):
+                yield Problem(("tables", key, "encryption"),
+                              f"the key is in {found['region']} ({found['partition']}), the stack in {self.region} "
+                              f"({self.partition}); DynamoDB encrypts a table only with a key of its own region",
+                              f"use a key of {self.region}, or CUSTOMER_MANAGED for the stack's own key")
+
+    @rule("network", "aws")
+    def _admin_roles_in_the_stacks_partition(self, context):
+        for number, arn in enumerate(self.network.admin_role_arns if self.network else []):
+            found = ROLE_ARN.fullmatch(arn)
+            if found and found["partition"] != self.partition:
+                yield Problem(("network", "adminRoleArns", number), f"the role is in partition {found['partition']}, "
+                              f"the stack in {self.partition}", f"use a role ARN of the {self.partition} partition")
+
+    @rule("network", "tables", "project", "environment", "aws")
+    def _endpoint_policy_fits(self, context):
+        if not self.network:
+            return
+        size = len(json.dumps(endpoint_policy("0" * 12, {
+            arn(self.partition, "dynamodb", self.region, "0" * 12, table_resource(self.physical_name(key, table))): [
+                arn(self.partition, "dynamodb", self.region, "0" * 12,
+                    table_resource(self.physical_name(key, table), index))
+                for index in [*table.global_secondary_indexes, *table.local_secondary_indexes]]
+            for key, table in self.tables.items()}, self.network.admin_role_arns)))
+        if size > MAX_POLICY_CHARACTERS:
+            yield Problem(("network",), f"the endpoint policy for {len(self.tables)} tables and their indexes would have "
+                          f"{size} characters; AWS allows {MAX_POLICY_CHARACTERS}",
+                          "move some tables to a stack of their own with its own network settings")
+
+    @rule("tables", "project", "environment", "aws", "alarms")
+    def _derived_names(self, context):
+        yield from name_problems(self.derived_names())
+
+    def derived_names(self) -> Iterator[DerivedName]:
+        """Every name the stack derives from its config that must be unique or fit a rule."""
+        yield from stack_resource_names(self.names, len(self.tables))
+        yield from (DerivedName(ALARM_NAMES, spec.name, ("alarms",), ALARM_NAME)
+                    for spec in account_alarms(self.prefix, self.alarm_level))
+        for key, table in self.tables.items():
+            yield from self._table_names(key, table)
+
+    def _table_names(self, key: str, table: Table) -> Iterator[DerivedName]:
+        physical, source = self.physical_name(key, table), ("tables", key)
+        yield DerivedName("table names", physical, (*source, "name") if table.name else source, TABLE_NAME)
+        indexes = table.global_secondary_indexes
+        for index_name in indexes:
+            yield DerivedName("global secondary index resources", table_child(key, index_name, "index"),
+                              (*source, "globalSecondaryIndexes", index_name))
+        scaled = [(None, table.capacity if table.provisioned else None),
+                  *((name, table.index_capacity(gsi)) for name, gsi in indexes.items())]
+        for index_name, capacity in scaled:
+            where = source if index_name is None else (*source, "globalSecondaryIndexes", index_name)
+            for field in (capacity.autoscaled() if capacity else ()):
+                base = table_child(key, *([index_name] if index_name else []), field)
+                yield DerivedName("scaling target resources", f"{base}-target", where)
+                yield DerivedName("scaling policy resources", f"{base}-policy", where)
+                yield DerivedName(None, scaling_policy(physical, field, index_name), where, SCALING_POLICY_NAME)
+        watched = WatchedTable(physical, physical, tuple(WatchedIndex(n, physical, n) for n in indexes), table.provisioned)
+        yield from (DerivedName(ALARM_NAMES, spec.name, source, ALARM_NAME)
+                    for spec in table_alarms(watched, self.alarm_level))
+
+
+def _tag_problems(path: tuple, key: str, value: str) -> Iterator[Problem]:
+    if key in STANDARD_TAGS:
+        yield Problem(path, "this tag is set by the program",
+                      "remove it; use `project` or `environment` to change the Project and Environment tags")
+    elif key.lower().startswith(RESERVED_TAG_PREFIX):
+        yield Problem(path, f"tag keys starting with {RESERVED_TAG_PREFIX!r} are reserved for AWS",
+                      "pick a key without that prefix")
+    if not 1 <= len(key) <= TAG_KEY_MAX:
+        yield Problem(path, f"the tag key has {len(key)} characters; AWS allows 1-{TAG_KEY_MAX}",
+                      f"use at most {TAG_KEY_MAX} characters")
+    if len(value) > TAG_VALUE_MAX:
+        yield Problem(path, f"the tag value has {len(value)} characters; AWS allows {TAG_VALUE_MAX}",
+                      f"use at most {TAG_VALUE_MAX} characters")
+    for kind, text in (("key", key), ("value", value)):
+        if not TAG_TEXT.fullmatch(text):
+            yield Problem(path, f"the tag {kind} has characters DynamoDB refuses",
+                          "use letters, digits, spaces and + - = . _ : / only")

@@ -1,0 +1,238 @@
+"""One table (`tables.<key>`): keys, indexes, billing, streams, TTL, recovery, protection, encryption."""
+
+import re
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
+
+from ..errors import Problem, invalid
+from .base import ConfigModel, Whole, rule
+from .capacity import Capacity, OnDemand, object_or
+from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, MAX_GSIS, MAX_INCLUDE_PER_INDEX, MAX_INCLUDE_PER_TABLE,
+                     MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME, NameRule)
+from .monitoring import Thresholds
+
+
+def follows(name_rule: NameRule) -> AfterValidator:
+    """Accepts only names that satisfy `name_rule`."""
+    def check(value: str) -> str:
+        broken = name_rule.problem(value)
+        if broken:
+            raise invalid(reason=broken,
+                          fix=f"use {name_rule.min_length}-{name_rule.max_length} characters of {name_rule.allowed}")
+        return value
+    return AfterValidator(check)
+
+
+def _not_supported_yet(value: Any) -> Any:
+    raise invalid(reason="not supported yet by this program",
+                  fix="remove this key (the README's configuration reference marks what is not built yet)")
+
+
+NotSupportedYet = Annotated[Optional[Any], AfterValidator(_not_supported_yet)]
+TableName = Annotated[str, follows(TABLE_NAME)]
+IndexName = Annotated[str, follows(INDEX_NAME)]
+AttributeName = Annotated[str, Field(min_length=1, max_length=ATTRIBUTE_NAME_MAX)]
+AttributeType = Literal["S", "N", "B"]
+KeyAttributes = Annotated[
+    list[AttributeName],
+    BeforeValidator(lambda v: [v] if isinstance(v, str) else v),
+    Field(min_length=1, max_length=MAX_KEY_ATTRIBUTES_PER_SIDE),
+]
+Projection = Annotated[
+    Union[
+        Annotated[Literal["ALL", "KEYS_ONLY"], Tag("as name")],
+        Annotated[list[AttributeName], Field(min_length=1, max_length=MAX_INCLUDE_PER_INDEX), Tag("as list")],
+    ],
+    Discriminator(lambda v: "as list" if isinstance(v, list) else "as name"),
+]
+
+
+class GlobalSecondaryIndex(ConfigModel):
+    hash_key: KeyAttributes = Field(description="a list is a multi-attribute key, in that order")
+    range_key: Optional[KeyAttributes] = None
+    projection: Projection = Field("ALL", description="a list means INCLUDE those attributes")
+    capacity: Optional[Capacity] = Field(None, description="PROVISIONED tables only; default: the table's")
+    on_demand: Optional[OnDemand] = Field(None, description="PAY_PER_REQUEST tables only")
+
+    @property
+    def key_attributes(self) -> list[str]:
+        return [*self.hash_key, *(self.range_key or [])]
+
+    @rule("hash_key", "range_key")
+    def _each_attribute_once(self, context):
+        repeated = sorted({a for a in self.key_attributes if self.key_attributes.count(a) > 1})
+        if repeated:
+            yield Problem((), f"attribute(s) {', '.join(repeated)} used twice in the index key",
+                          "use each attribute once across hashKey and rangeKey")
+
+
+class LocalSecondaryIndex(ConfigModel):
+    range_key: AttributeName = Field(description="differs from the table's keys; the partition key is the table's")
+    projection: Projection = "ALL"
+
+
+class RecoveryPeriod(ConfigModel):
+    recovery_period_days: Annotated[Whole, Field(ge=RECOVERY_PERIOD_DAYS[0], le=RECOVERY_PERIOD_DAYS[1])] = Field(
+        description="days of continuous backups kept")
+
+
+PointInTimeRecovery = Annotated[
+    Union[Annotated[bool, Tag("as bool")], Annotated[RecoveryPeriod, Tag("as object")]],
+    object_or("as bool"),
+]
+ENCRYPTION_MODES = ("AWS_OWNED", "AWS_MANAGED", "CUSTOMER_MANAGED")
+KMS_KEY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[a-zA-Z0-9-]+")
+
+
+def _encryption(value: str) -> str:
+    if value not in ENCRYPTION_MODES and not KMS_KEY_ARN.fullmatch(value):
+        raise invalid(reason=f"{value!r} is neither an encryption mode nor a KMS key ARN",
+                      fix=f"use one of {', '.join(ENCRYPTION_MODES)} or arn:aws:kms:<region>:<account>:key/<id>")
+    return value
+
+
+class Table(ConfigModel):
+    """One DynamoDB table (`tables.<key>`)."""
+
+    name: Optional[TableName] = Field(None, description="physical name; default {project}-{environment}-{key}")
+    attributes: dict[AttributeName, AttributeType] = Field(
+        min_length=1, description="every key attribute (table, GSI, LSI); others document the item and are not sent")
+    hash_key: AttributeName = Field(description="partition key")
+    range_key: Optional[AttributeName] = Field(None, description="sort key; differs from hashKey")
+    billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST"
+    capacity: Optional[Capacity] = Field(None, description="PROVISIONED only, and then required")
+    on_demand: Optional[OnDemand] = Field(None, description="PAY_PER_REQUEST only")
+    global_secondary_indexes: dict[IndexName, GlobalSecondaryIndex] = Field({}, max_length=MAX_GSIS)
+    local_secondary_indexes: dict[IndexName, LocalSecondaryIndex] = Field(
+        {}, max_length=MAX_LSIS, description="needs the table's rangeKey; creation-time only")
+    stream: Optional[Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]] = None
+    ttl_attribute: Optional[AttributeName] = Field(None, description="epoch seconds; if listed in attributes, N")
+    point_in_time_recovery: PointInTimeRecovery = Field(True, description="an object turns PITR on with that window")
+    deletion_protection: Optional[bool] = Field(None, description="default: true in prod, else false")
+    protect: Optional[bool] = Field(None, description="Pulumi protect + retainOnDelete; default: true in prod")
+    encryption: Annotated[str, AfterValidator(_encryption)] = "AWS_MANAGED"
+    table_class: Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"] = "STANDARD"
+    contributor_insights: bool = False
+    replicas: NotSupportedYet = None
+    import_: NotSupportedYet = Field(None, alias="import")
+    restore: NotSupportedYet = None
+    alarms: Optional[Thresholds] = Field(None, description="per-table threshold overrides")
+    items: NotSupportedYet = None
+
+    @property
+    def provisioned(self) -> bool:
+        return self.billing_mode == "PROVISIONED"
+
+    @property
+    def pitr_enabled(self) -> bool:
+        return self.point_in_time_recovery is not False
+
+    @property
+    def kms_key_arn(self) -> Optional[str]:
+        """The key ARN the table names itself, if any."""
+        return self.encryption if KMS_KEY_ARN.fullmatch(self.encryption) else None
+
+    def index_capacity(self, index: GlobalSecondaryIndex) -> Optional[Capacity]:
+        """A GSI's capacity: its own, else the table's; None on on-demand tables."""
+        return (index.capacity or self.capacity) if self.provisioned else None
+
+    def key_attribute_names(self) -> list[str]:
+        """The attributes DynamoDB must be told about: the table's and its LSIs' keys."""
+        names = [self.hash_key, *([self.range_key] if self.range_key else [])]
+        names += [lsi.range_key for lsi in self.local_secondary_indexes.values()]
+        return list(dict.fromkeys(names))
+
+    def settle(self, context):
+        in_prod = bool(context.get("prod"))
+        self.deletion_protection = in_prod if self.deletion_protection is None else self.deletion_protection
+        self.protect = in_prod if self.protect is None else self.protect
+
+    def _unlisted(self, path: tuple, names: list[str]) -> list[Problem]:
+        return [Problem(path, f"key attribute {n!r} is not listed in attributes",
+                        f"add `{n}: S` (or N, B) under attributes") for n in names if n not in self.attributes]
+
+    @rule("hash_key", "range_key", "attributes")
+    def _table_keys(self, context):
+        yield from self._unlisted(("hashKey",), [self.hash_key])
+        if self.range_key:
+            yield from self._unlisted(("rangeKey",), [self.range_key])
+            if self.range_key == self.hash_key:
+                yield Problem(("rangeKey",), "rangeKey must differ from hashKey",
+                              "pick another sort key attribute, or remove rangeKey")
+
+    @rule("global_secondary_indexes", "attributes")
+    def _gsi_keys_listed(self, context):
+        for index_name, gsi in self.global_secondary_indexes.items():
+            path = ("globalSecondaryIndexes", index_name)
+            yield from self._unlisted((*path, "hashKey"), gsi.hash_key)
+            yield from self._unlisted((*path, "rangeKey"), gsi.range_key or [])
+
+    @rule("local_secondary_indexes", "attributes", "hash_key", "range_key")
+    def _lsi_keys(self, context):
+        if self.local_secondary_indexes and not self.range_key:
+            yield Problem(("localSecondaryIndexes",), "local secondary indexes need a table sort key",
+                          "set rangeKey on the table (LSIs can only be created with the table)")
+        for index_name, lsi in self.local_secondary_indexes.items():
+            path = ("localSecondaryIndexes", index_name, "rangeKey")
+            yield from self._unlisted(path, [lsi.range_key])
+            if lsi.range_key in (self.hash_key, self.range_key):
+                yield Problem(path, "an LSI's sort key must differ from the table's keys",
+                              "use another attribute as the LSI's rangeKey")
+
+    @rule("global_secondary_indexes", "local_secondary_indexes")
+    def _index_names_unique(self, context):
+        for index_name in sorted(set(self.global_secondary_indexes) & set(self.local_secondary_indexes)):
+            yield Problem(("localSecondaryIndexes", index_name), "index name also used by a GSI",
+                          "give every index of a table its own name")
+
+    @rule("global_secondary_indexes", "local_secondary_indexes")
+    def _projected_attributes(self, context):
+        """DynamoDB counts INCLUDE attributes per table summed over its indexes: an attribute
+        projected into two indexes counts twice."""
+        indexes = [*self.global_secondary_indexes.values(), *self.local_secondary_indexes.values()]
+        projected = sum(len(index.projection) for index in indexes if isinstance(index.projection, list))
+        if projected > MAX_INCLUDE_PER_TABLE:
+            yield Problem(("globalSecondaryIndexes",),
+                          f"the table's indexes project {projected} INCLUDE attributes in all (an attribute in two "
+                          f"indexes counts twice); DynamoDB allows {MAX_INCLUDE_PER_TABLE} per table",
+                          "project fewer attributes, or use ALL")
+
+    @rule("billing_mode", "capacity", "on_demand", "global_secondary_indexes")
+    def _billing(self, context):
+        if self.provisioned:
+            if self.capacity is None:
+                yield Problem(("capacity",), "billingMode PROVISIONED needs capacity",
+                              "set capacity: {read: 5, write: 5} or an auto-scaling object")
+            if self.on_demand is not None:
+                yield Problem(("onDemand",), "onDemand applies to PAY_PER_REQUEST tables only",
+                              "remove onDemand, or set billingMode: PAY_PER_REQUEST")
+        elif self.capacity is not None:
+            yield Problem(("capacity",), "capacity applies to PROVISIONED tables only",
+                          "remove capacity, or set billingMode: PROVISIONED")
+        for index_name, gsi in self.global_secondary_indexes.items():
+            path = ("globalSecondaryIndexes", index_name)
+            if gsi.capacity is not None and not self.provisioned:
+                yield Problem((*path, "capacity"), "capacity applies to PROVISIONED tables only",
+                              "remove it, or set the table's billingMode: PROVISIONED")
+            if gsi.on_demand is not None and self.provisioned:
+                yield Problem((*path, "onDemand"), "onDemand applies to PAY_PER_REQUEST tables only",
+                              "remove it, or use capacity")
+
+    @rule("ttl_attribute", "attributes")
+    def _ttl_is_a_number(self, context):
+        if self.ttl_attribute and self.attributes.get(self.ttl_attribute, "N") != "N":
+            yield Problem(("ttlAttribute",), f"TTL attribute {self.ttl_attribute!r} is typed "
+                          f"{self.attributes[self.ttl_attribute]}, but TTL needs a Number (epoch seconds)",
+                          "use an attribute that holds epoch seconds as the ttlAttribute")
+
+    @rule("deletion_protection", "point_in_time_recovery", "protect")
+    def _production(self, context):
+        if not context.get("prod"):
+            return
+        for key, broken in (("deletionProtection", self.deletion_protection is False),
+                            ("pointInTimeRecovery", not self.pitr_enabled),
+                            ("protect", self.protect is False)):
+            if broken:
+                yield Problem((key,), f"{key}: false is not allowed in prod",
+                              f"remove {key} (prod turns it on) or set it to true")

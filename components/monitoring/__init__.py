@@ -1,0 +1,1 @@
+"""What watches the tables: metrics, the alarm catalogue, alarms, notifications and dashboards."""

@@ -1,0 +1,114 @@
+"""What is watched at each level: AWS's recommended alarms for DynamoDB (CloudWatch user guide,
+"Best practice alarm recommendations for AWS services", DynamoDB), as plain data.
+
+The alarm builder creates these; the config check reads the same list to prove every alarm name
+is unique and fits before anything is deployed.
+"""
+
+from dataclasses import dataclass
+from typing import Union
+
+import pulumi
+
+from .metrics import (DIMENSIONS, KEY_OPERATIONS, Metric, Watched, account_capacity_utilization, consumed_capacity,
+                      provisioned_capacity, request_latency, system_errors, throttle_events)
+
+ENHANCED = "enhanced"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How long a metric must breach, and what missing data means for it."""
+
+    datapoints: int
+    treat_missing_data: str
+
+
+# Throttles and errors are only published when they happen: no data means none happened.
+THROTTLING = Judgement(datapoints=5, treat_missing_data="notBreaching")
+ERRORS = Judgement(datapoints=15, treat_missing_data="notBreaching")
+# No requests, no latency to judge.
+LATENCY = Judgement(datapoints=10, treat_missing_data="notBreaching")
+CAPACITY = Judgement(datapoints=2, treat_missing_data="notBreaching")
+# Published for every account with provisioned tables: a gap is worth keeping the state through.
+ACCOUNT = Judgement(datapoints=2, treat_missing_data="missing")
+
+
+@dataclass(frozen=True)
+class Utilization:
+    """Consumed vs provisioned capacity, in percent: consumed units are a sum over the period,
+    provisioned units a rate per second."""
+
+    consumed: Metric
+    provisioned: Metric
+    expression = "100 * (consumed / PERIOD(consumed)) / provisioned"
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    key: str  # how the table component lists it, e.g. `readThrottles`, `EmailIndex.readThrottles`
+    name: str
+    description: str
+    judgement: Judgement
+    threshold: str  # the `alarms` threshold key it compares with, as a field name
+    watched: Union[Watched, Utilization]
+
+
+@dataclass(frozen=True)
+class WatchedIndex:
+    name: str
+    table_name: pulumi.Input[str]  # the index's own outputs, so its alarms wait for it
+    index_name: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class WatchedTable:
+    physical_name: str
+    name: pulumi.Input[str]  # the table's deployed name, so its alarms wait for it
+    indexes: tuple[WatchedIndex, ...]
+    provisioned: bool
+
+
+def table_alarms(table: WatchedTable, level: str) -> list[AlarmSpec]:
+    """The alarms of one table and its GSIs."""
+    physical, name = table.physical_name, table.name
+    specs = []
+    for dimension in DIMENSIONS:
+        field = dimension.lower()
+        specs.append(AlarmSpec(
+            f"{field}Throttles", f"{physical}-{field}-throttles",
+            f"{dimension} requests to {physical} are being throttled",
+            THROTTLING, f"{field}_throttle_events", throttle_events(dimension, name)))
+        specs += [AlarmSpec(
+            f"{index.name}.{field}Throttles", f"{physical}-{index.name}-{field}-throttles",
+            f"{dimension} requests to index {index.name} of {physical} are being throttled",
+            THROTTLING, f"{field}_throttle_events", throttle_events(dimension, index.table_name, index.index_name))
+            for index in table.indexes]
+    specs.append(AlarmSpec(
+        "systemErrors", f"{physical}-system-errors",
+        f"DynamoDB answers {physical}'s requests with server errors (all operations)",
+        ERRORS, "system_errors", system_errors(name)))
+    if level != ENHANCED:
+        return specs
+    specs += [AlarmSpec(
+        f"{operation}Latency", f"{physical}-{operation}-latency", f"{operation} on {physical} is slower than usual",
+        LATENCY, "latency_ms", request_latency(name, operation)) for operation in KEY_OPERATIONS]
+    if table.provisioned:
+        specs += [AlarmSpec(
+            f"{dimension.lower()}Utilization", f"{physical}-{dimension.lower()}-capacity-utilization",
+            f"{physical} consumes most of its provisioned {dimension.lower()} capacity",
+            CAPACITY, "capacity_utilization_percent",
+            Utilization(consumed_capacity(dimension, name), provisioned_capacity(dimension, name)))
+            for dimension in DIMENSIONS]
+    return specs
+
+
+def account_alarms(prefix: str, level: str) -> list[AlarmSpec]:
+    """Once per stack (enhanced): the account's provisioned capacity against its quota."""
+    if level != ENHANCED:
+        return []
+    return [AlarmSpec(
+        f"account{dimension}Utilization", f"{prefix}-account-{dimension.lower()}-capacity-utilization",
+        f"The account's provisioned {dimension.lower()} capacity nears its quota",
+        ACCOUNT, "account_capacity_utilization_percent", account_capacity_utilization(dimension))
+        for dimension in DIMENSIONS]

@@ -1,0 +1,113 @@
+"""The stack's CloudWatch dashboards: a row per table (GSIs included) of consumed vs provisioned
+capacity, throttles, errors and latency, drawn from the same metrics as the alarms.
+
+CloudWatch allows 500 widgets and 2,500 metrics per dashboard, counting metrics drawn only as
+inputs of math, and 500 metrics per widget (CloudWatch user guide, "CloudWatch service quotas",
+dashboards); a table with 20 GSIs draws 84 capacity metrics, well inside a widget. Rows fill a
+dashboard up to those limits; the next table starts the next dashboard, so a table with 20 GSIs
+fits as well as a hundred small ones.
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Union
+
+import pulumi_aws as aws
+
+from ..context import StackContext
+from .catalogue import WatchedTable
+from .metrics import (DIMENSIONS, KEY_OPERATIONS, InsightsQuery, Metric, consumed_capacity, provisioned_capacity,
+                      request_latency, system_errors, throttle_events)
+
+MAX_WIDGETS = 500
+MAX_METRICS = 2500
+WIDTH, HEIGHT = 6, 6
+
+
+@dataclass(frozen=True)
+class Line:
+    drawn: Union[Metric, InsightsQuery, str]  # text: math over other lines of the widget
+    options: dict = field(default_factory=dict)
+
+    @property
+    def metric_count(self) -> int:
+        return 0 if isinstance(self.drawn, str) else self.drawn.metric_count
+
+    def render(self) -> list:
+        if isinstance(self.drawn, str):
+            return [{"expression": self.drawn, **self.options}]
+        return self.drawn.widget_line(**self.options)
+
+
+@dataclass(frozen=True)
+class Widget:
+    title: str
+    lines: list[Line]
+
+    @property
+    def metric_count(self) -> int:
+        return sum(line.metric_count for line in self.lines)
+
+    def render(self, region: str, column: int, row: int) -> dict:
+        return {"type": "metric", "x": column * WIDTH, "y": row * HEIGHT, "width": WIDTH, "height": HEIGHT,
+                "properties": {"title": self.title, "region": region, "view": "timeSeries", "stacked": False,
+                               "metrics": [line.render() for line in self.lines]}}
+
+
+def _capacity_lines(table_name: str, index_name, label: str, ordinal: int) -> list[Line]:
+    """Consumed units per second (the period's sum over its seconds) against provisioned units.
+    `ordinal` keeps the ids of hidden metrics unique within the widget."""
+    lines = []
+    for dimension in DIMENSIONS:
+        ref = f"consumed{dimension}{ordinal}"
+        lines += [
+            Line(consumed_capacity(dimension, table_name, index_name, 60), {"id": ref, "visible": False}),
+            Line(f"{ref} / PERIOD({ref})", {"label": f"{label} consumed {dimension.lower()}"}),
+            Line(provisioned_capacity(dimension, table_name, index_name, 60),
+                 {"label": f"{label} provisioned {dimension.lower()}"}),
+        ]
+    return lines
+
+
+def table_row(table: WatchedTable) -> list[Widget]:
+    """The four widgets of a table, from its own metrics."""
+    name, index_names = table.physical_name, [index.name for index in table.indexes]
+    capacity = _capacity_lines(name, None, "table", 0)
+    throttles = [Line(throttle_events(d, name), {"label": f"table {d.lower()}"}) for d in DIMENSIONS]
+    for ordinal, index_name in enumerate(index_names, start=1):
+        capacity += _capacity_lines(name, index_name, index_name, ordinal)
+        throttles += [Line(throttle_events(d, name, index_name), {"label": f"{index_name} {d.lower()}"})
+                      for d in DIMENSIONS]
+    return [
+        Widget(f"{name} capacity", capacity),
+        Widget(f"{name} throttles", throttles),
+        Widget(f"{name} errors", [Line(system_errors(name), {"label": "SystemErrors, all operations", "id": "errors"})]),
+        Widget(f"{name} latency", [Line(request_latency(name, op), {"label": op}) for op in KEY_OPERATIONS]),
+    ]
+
+
+def pages(rows: list[list[Widget]]) -> list[list[list[Widget]]]:
+    """Rows grouped into dashboards, each within CloudWatch's widget and metric limits."""
+    grouped: list[list[list[Widget]]] = []
+    widgets = metrics = 0
+    for row in rows:
+        row_metrics = sum(widget.metric_count for widget in row)
+        if not grouped or widgets + len(row) > MAX_WIDGETS or metrics + row_metrics > MAX_METRICS:
+            grouped.append([])
+            widgets = metrics = 0
+        grouped[-1].append(row)
+        widgets, metrics = widgets + len(row), metrics + row_metrics
+    return grouped
+
+
+def stack_dashboards(ctx: StackContext, tables: list[WatchedTable]) -> list[aws.cloudwatch.Dashboard]:
+    """The body is plain JSON built from the tables' names as configured, so `synth` shows it
+    whole and the dashboards need not wait for the tables."""
+    dashboards = []
+    for number, page in enumerate(pages([table_row(table) for table in tables]), start=1):
+        resource_name, dashboard_name = ctx.names.dashboard(number)
+        body = {"widgets": [widget.render(ctx.region, column, row)
+                            for row, widgets in enumerate(page) for column, widget in enumerate(widgets)]}
+        dashboards.append(aws.cloudwatch.Dashboard(resource_name, dashboard_name=dashboard_name,
+                                                   dashboard_body=json.dumps(body), opts=ctx.opts()))
+    return dashboards

@@ -1,0 +1,96 @@
+"""The DynamoDB metrics this program watches, defined once: alarms and dashboards both read them
+from here, so the two never disagree. Dimensions are those CloudWatch publishes each metric with
+(DynamoDB developer guide, "DynamoDB metrics and dimensions")."""
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import pulumi
+
+NAMESPACE = "AWS/DynamoDB"
+KEY_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "Query")
+DIMENSIONS = ("Read", "Write")
+# The `Operation` values SystemErrors is published for (DynamoDB developer guide, "DynamoDB
+# metrics and dimensions", SystemErrors).
+ERROR_OPERATIONS = ("BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "DeleteItem", "ExecuteStatement",
+                    "ExecuteTransaction", "GetItem", "GetRecords", "PutItem", "Query", "Scan", "TransactGetItems",
+                    "TransactWriteItems", "UpdateItem")
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    statistic: str
+    dimensions: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    period: int = 60
+
+    # A dashboard counts every metric it draws against its quota, hidden ones included.
+    metric_count = 1
+
+    def widget_line(self, **options) -> list:
+        """The metric as a line of a CloudWatch dashboard widget."""
+        line: list = [NAMESPACE, self.name]
+        for key, value in self.dimensions.items():
+            line += [key, value]
+        return [*line, {"stat": self.statistic, "period": self.period, **options}]
+
+
+@dataclass(frozen=True)
+class InsightsQuery:
+    """A CloudWatch Metrics Insights query that sums one metric of a table over the dimension it is
+    split by. SystemErrors is published per TableName + Operation only, so an alarm on TableName
+    alone never has data; the query reads every operation's series (CloudWatch user guide, "Query
+    your metrics with CloudWatch Metrics Insights"; alarms on such a query: "Create alarms on
+    Metrics Insights queries")."""
+
+    metric: str
+    split_by: str
+    table_name: pulumi.Input[str]
+    metric_count: int
+    period: int = 60
+
+    def sql(self) -> pulumi.Input[str]:
+        """The query; table names are `[a-zA-Z0-9_.-]`, so single quotes need no escaping."""
+        def render(table_name: str) -> str:
+            return (f'SELECT SUM({self.metric}) FROM SCHEMA("{NAMESPACE}", {self.split_by}, TableName) '
+                    f"WHERE TableName = '{table_name}'")
+        if isinstance(self.table_name, str):
+            return render(self.table_name)
+        return pulumi.Output.from_input(self.table_name).apply(render)
+
+    def widget_line(self, **options) -> list:
+        return [{"expression": self.sql(), **options}]
+
+
+Watched = Union[Metric, InsightsQuery]
+
+
+def _scope(table_name: pulumi.Input[str], index_name: Optional[pulumi.Input[str]]) -> dict:
+    scope = {"TableName": table_name}
+    if index_name is not None:
+        scope["GlobalSecondaryIndexName"] = index_name
+    return scope
+
+
+def throttle_events(dimension: str, table_name, index_name=None) -> Metric:
+    return Metric(f"{dimension}ThrottleEvents", "Sum", _scope(table_name, index_name))
+
+
+def consumed_capacity(dimension: str, table_name, index_name=None, period: int = 300) -> Metric:
+    return Metric(f"Consumed{dimension}CapacityUnits", "Sum", _scope(table_name, index_name), period)
+
+
+def provisioned_capacity(dimension: str, table_name, index_name=None, period: int = 300) -> Metric:
+    return Metric(f"Provisioned{dimension}CapacityUnits", "Average", _scope(table_name, index_name), period)
+
+
+def system_errors(table_name) -> InsightsQuery:
+    return InsightsQuery("SystemErrors", "Operation", table_name, metric_count=len(ERROR_OPERATIONS))
+
+
+def request_latency(table_name, operation: str) -> Metric:
+    return Metric("SuccessfulRequestLatency", "Average", {"TableName": table_name, "Operation": operation})
+
+
+def account_capacity_utilization(dimension: str) -> Metric:
+    return Metric(f"AccountProvisioned{dimension}CapacityUtilization", "Maximum", period=300)
