@@ -97,7 +97,7 @@ def key_path(path: Path) -> str:
         head = f"{PROVIDER_NAMESPACE}:{head}"
     else:
         head = f"{NAMESPACE}:{head}"
-    return ".".join([head, *(f"[{p}]" if isinstance(p, int) else str(p) for p in rest)])
+    return head + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest)
 
 
 def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Problem]:

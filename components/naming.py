@@ -88,14 +88,16 @@ def name_problems(names: Iterable[DerivedName]) -> list[Problem]:
     return problems
 
 
-def stack_resource_names(names: StackNames, tables: int) -> list[DerivedName]:
-    """The stack-wide names that must fit their services' rules; a stack has at most one
-    dashboard per table, so the last one possible is the longest name to check."""
-    return [
-        DerivedName("KMS aliases", names.key_alias, ("project",), KMS_ALIAS),
-        DerivedName("SNS topics", names.topic, ("project",), TOPIC_NAME),
-        DerivedName("dashboards", names.dashboard(max(tables, 1))[1], ("project",), DASHBOARD_NAME),
-    ]
+def stack_resource_names(prefix: str) -> list[DerivedName]:
+    """The stack-wide names that must fit their services' rules (dashboards: `dashboard_name`)."""
+    names = StackNames(prefix, region="")
+    return [DerivedName("KMS aliases", names.key_alias, ("project",), KMS_ALIAS),
+            DerivedName("SNS topics", names.topic, ("project",), TOPIC_NAME)]
+
+
+def dashboard_name(names: StackNames, tables: int) -> DerivedName:
+    """A stack has at most one dashboard per table: the last one possible has the longest name."""
+    return DerivedName("dashboards", names.dashboard(max(tables, 1))[1], ("project",), DASHBOARD_NAME)
 
 
 ALARM_NAMES = "alarm names"

@@ -30,26 +30,30 @@ def synth_stack(stack: str, stack_file: Path | None = None) -> Plan:
     return plan
 
 
-def settings_for(tables: dict[str, Any], **stack_keys: Any) -> StackSettings:
-    """`region=None` leaves `aws:region` out."""
+def settings_for(tables: dict[str, Any], raw: dict[str, str] | None = None, **stack_keys: Any) -> StackSettings:
+    """Settings as the engine hands them over: `stack_keys` are `koneksi-dynamodb:` keys, `raw`
+    any `namespace:key` text; `region=None` leaves `aws:region` out."""
     region = stack_keys.pop("region", "ap-southeast-1")
     values = {f"{PROJECT}:tables": json.dumps(tables), **({"aws:region": region} if region else {})}
     for key, value in stack_keys.items():
         values[f"{PROJECT}:{key}"] = value if isinstance(value, str) else json.dumps(value)
-    return StackSettings(values=values)
+    return StackSettings(values={**values, **(raw or {})})
 
 
-def synth_tables(tables: dict[str, Any], stack: str = "staging", **stack_keys: Any) -> Plan:
-    return run_program(ROOT, PROJECT, stack, settings_for(tables, **stack_keys))
+def synth_tables(tables: dict[str, Any], stack: str = "staging", raw: dict[str, str] | None = None,
+                 **stack_keys: Any) -> Plan:
+    return run_program(ROOT, PROJECT, stack, settings_for(tables, raw, **stack_keys))
 
 
-def parse(tables: dict[str, Any], stack: str = "staging", **stack_keys: Any) -> StackConfig:
-    return parse_stack_config(settings_for(tables, **stack_keys).values, stack, f"Pulumi.{stack}.yaml")
+def parse(tables: dict[str, Any], stack: str = "staging", raw: dict[str, str] | None = None,
+          **stack_keys: Any) -> StackConfig:
+    return parse_stack_config(settings_for(tables, raw, **stack_keys).values, stack, f"Pulumi.{stack}.yaml")
 
 
-def problems(tables: dict[str, Any], stack: str = "staging", **stack_keys: Any) -> list[Problem]:
+def problems(tables: dict[str, Any], stack: str = "staging", raw: dict[str, str] | None = None,
+             **stack_keys: Any) -> list[Problem]:
     with pytest.raises(ConfigError) as raised:
-        parse(tables, stack, **stack_keys)
+        parse(tables, stack, raw, **stack_keys)
     return raised.value.problems
 
 

@@ -84,3 +84,16 @@ def test_removing_a_gsi_leaves_the_table_and_the_other_gsis_as_they_were():
     one = synth_tables({"orders": ORDERS})
     assert named(one, TABLE, "orders-table") == named(both, TABLE, "orders-table")
     assert named(one, GSI, "orders-UserIndex-index") == named(both, GSI, "orders-UserIndex-index")
+
+
+def test_gsis_are_built_one_after_another():
+    """DynamoDB builds one online index per table at a time: each GSI waits for the one before."""
+    attributes = {"order_id": "S", "user_id": "S", "status": "S", "day": "S"}
+    table = {"attributes": attributes, "hashKey": "order_id", "globalSecondaryIndexes": {
+        "UserIndex": {"hashKey": "user_id"}, "StatusIndex": {"hashKey": "status"}, "DayIndex": {"hashKey": "day"}}}
+    plan = synth_tables({"orders": table})
+    user, status, day = (named(plan, GSI, f"orders-{name}-index") for name in ("UserIndex", "StatusIndex", "DayIndex"))
+    table_urn = named(plan, TABLE, "orders-table")["urn"]
+    assert user["dependencies"] == [table_urn]
+    assert status["dependencies"] == sorted([table_urn, user["urn"]])
+    assert day["dependencies"] == sorted([table_urn, status["urn"]])

@@ -237,3 +237,142 @@ def test_valid_values_at_the_limits_are_accepted():
         "localSecondaryIndexes": {f"lsi{i}": {"rangeKey": "b"} for i in range(5)},
     }})
     assert config.tables["t"].global_secondary_indexes["Wide"].key_attributes == [f"a{i}" for i in range(8)]
+
+
+# Item 13 of the hardening issue: strict types inside structured config.
+@pytest.mark.parametrize("key, value, words", [
+    ("deletionProtection", "no", "expected true or false, got text 'no'"),
+    ("contributorInsights", 1, "expected true or false, got a number 1"),
+    ("pointInTimeRecovery", "yes", "true or false"),
+    ("stream", 5, "'KEYS_ONLY'"),
+    ("hashKey", 5, "expected text, got a number 5"),
+])
+def test_booleans_are_true_or_false_and_text_is_text(key, value, words):
+    found = problems({"users": {**USERS, key: value}})
+    assert any(p.path == ("tables", "users", key) and words in p.reason + p.fix for p in found), found
+
+
+def test_a_number_where_text_belongs_is_refused_with_the_quoted_fix():
+    [problem] = problems({"users": USERS}, tags={"CostCenter": 42})
+    assert problem.path == ("tags", "CostCenter") and problem.fix == "quote it: '42'"
+
+
+def test_numbers_may_come_as_numeric_text_as_pulumi_config_set_stores_them():
+    config = parse({"users": {**PROVISIONED, "capacity": {"read": "5", "write": {"min": "2", "max": "10"}},
+                              "alarms": {"latencyMs": "72.5"}}})
+    table = config.tables["users"]
+    assert (table.capacity.read, table.capacity.write.min, table.alarms.latency_ms) == (5, 2, 72.5)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "inf", "NaN"])
+def test_numbers_must_be_finite(value):
+    found = problems({"users": USERS}, alarms={"latencyMs": value})
+    assert [p.path for p in found] == [("alarms", "latencyMs")]
+
+
+@pytest.mark.parametrize("value", [5.5, True, "five"])
+def test_whole_numbers_are_whole(value):
+    [problem] = problems({"users": {**PROVISIONED, "capacity": {"read": value, "write": 5}}})
+    assert problem.path == ("tables", "users", "capacity", "read") and "whole number" in problem.reason
+
+
+def test_every_problem_ends_with_a_fix():
+    cases = [({"t": case[1]}, {}) for case in TABLE_RULES] + [
+        (case[1].get("tables", {"users": USERS}), {k: v for k, v in case[1].items() if k != "tables"})
+        for case in STACK_RULES]
+    for tables, stack_keys in cases:
+        for problem in problems(tables, **stack_keys):
+            assert problem.fix, problem
+            assert problem.render("F").count(". Fix: ") == 1
+
+
+def test_a_file_with_mistakes_of_every_kind_reports_them_all_at_once():
+    """Field errors, a table's cross-field rules, cross-table rules and stack rules, in one run."""
+    found = problems({"users": {**USERS, "stream": "ALL", "hashKey": "nope", "capacity": {"read": 1, "write": 1}},
+                      "a": {**USERS, "name": "dup-name"}, "b": {**USERS, "name": "dup-name"},
+                      "orders": {"hashKey": "id"}},
+                     tags={"aws:team": "x"}, dax={"nodes": 3}, region="eu-west-9")
+    assert {p.path for p in found} == {
+        ("aws", "region"), ("tags", "aws:team"), ("dax",),
+        ("tables", "users", "stream"),  # a field
+        ("tables", "users", "hashKey"), ("tables", "users", "capacity"),  # the table's own rules
+        ("tables", "b", "name"),  # across tables
+        ("tables", "orders", "attributes")}
+
+
+def _apply(config: dict, path: tuple, value) -> dict:
+    """`config` with `value` at `path` (a copy)."""
+    import copy
+    changed = copy.deepcopy(config)
+    node = changed
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return changed
+
+
+def _suggested_values(fix: str) -> list:
+    """The concrete values a fix proposes."""
+    import re
+    import yaml
+    for pattern in (r"use a value of at (?:least|most) (\S+)$", r"did you mean (\S+)\?$", r"use the form (\S+)$",
+                    r"set \w+: (\{.*\}) or"):
+        found = re.search(pattern, fix)
+        if found:
+            return [yaml.safe_load(found.group(1))]
+    found = re.search(r"use one of (.+)$", fix)
+    if found:
+        return [yaml.safe_load(v.strip(" '")) if v.strip(" '").isdigit() else v.strip(" '")
+                for v in re.split(r", | or ", found.group(1))]
+    if fix.startswith("write true or false"):
+        return [True, False]
+    return []
+
+
+# (broken table, key path below the table) whose problems propose concrete values.
+FIXABLE = [
+    ({**USERS, "stream": "ALL"}, ("stream",)),
+    ({**USERS, "billingMode": "ON_DEMAND"}, ("billingMode",)),
+    ({**USERS, "tableClass": "INFREQUENT"}, ("tableClass",)),
+    ({**USERS, "deletionProtection": "no"}, ("deletionProtection",)),
+    ({**USERS, "pointInTimeRecovery": {"recoveryPeriodDays": 36}}, ("pointInTimeRecovery", "recoveryPeriodDays")),
+    ({**USERS, "pointInTimeRecovery": {"recoveryPeriodDays": 0}}, ("pointInTimeRecovery", "recoveryPeriodDays")),
+    (scaled(targetUtilization=95), ("capacity", "read", "targetUtilization")),
+    (scaled(targetUtilization=10), ("capacity", "read", "targetUtilization")),
+    ({**PROVISIONED, "capacity": {"read": 0, "write": 5}}, ("capacity", "read")),
+    ({**USERS, "billingMode": "PROVISIONED"}, ("capacity",)),
+    (gsi(projection="INCLUDE"), ("globalSecondaryIndexes", "EmailIndex", "projection")),
+]
+
+
+@pytest.mark.parametrize("table, path", FIXABLE, ids=[".".join(p) for _, p in FIXABLE])
+def test_no_fix_suggests_a_value_that_is_then_refused(table, path):
+    [problem] = [p for p in problems({"t": table}) if p.path == ("tables", "t", *path)]
+    values = _suggested_values(problem.fix)
+    assert values, problem.fix
+    for value in values:
+        fixed = _apply(table, path, value)
+        try:
+            parse({"t": fixed})
+        except ConfigError as error:
+            assert not [p for p in error.problems if p.path == ("tables", "t", *path)], (value, error.problems)
+
+
+@pytest.mark.parametrize("stack_keys, path", [
+    (dict(region="eu-west-9"), ("aws", "region")),
+    (dict(network={"vpcId": "vpc-xyz", "routeTableIds": ["rtb-01234567"]}), ("network", "vpcId")),
+    (dict(network={"vpcId": "vpc-01234567", "routeTableIds": ["rtb-x"]}), ("network", "routeTableIds", 0)),
+    (dict(alarms={"email": "ops"}), ("alarms", "email")),
+    (dict(alarms={"level": "verbose"}), ("alarms", "level")),
+    (dict(alarms={"capacityUtilizationPercent": 120}), ("alarms", "capacityUtilizationPercent")),
+])
+def test_no_stack_fix_suggests_a_value_that_is_then_refused(stack_keys, path):
+    [problem] = [p for p in problems({"users": USERS}, **stack_keys) if p.path == path]
+    values = _suggested_values(problem.fix)
+    assert values, problem.fix
+    for value in values:
+        if path[0] == "aws":
+            fixed = dict(region=value)
+        else:
+            fixed = {path[0]: _apply(stack_keys[path[0]], path[1:], value)}
+        parse({"users": USERS}, **fixed)

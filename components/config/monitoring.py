@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import Field
 
 from ..errors import Problem
-from .base import ConfigModel, Number, Whole, matching, rule
+from .base import ConfigModel, Number, Whole, matching, not_supported_yet, rule
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
@@ -35,7 +35,8 @@ class Thresholds(ConfigModel):
 class StackAlarms(Thresholds):
     """Where alarms go and how much is watched."""
 
-    level: Optional[Literal["basic", "enhanced", "comprehensive"]] = Field(
+    level: Optional[Annotated[Literal["basic", "enhanced"],
+                              not_supported_yet("comprehensive", fix="use basic or enhanced")]] = Field(
         None, description="default: enhanced in prod, basic elsewhere")
     email: Optional[Annotated[str, matching(EMAIL, "an email address", "use the form ops@example.com")]] = Field(
         None, description="subscribed to the stack's topic")
@@ -50,9 +51,3 @@ class StackAlarms(Thresholds):
         if self.email and self.sns_topic_arn:
             yield Problem(("email",), "email and snsTopicArn are exclusive",
                           "subscribe the address to your own topic, or drop snsTopicArn")
-
-    @rule("level")
-    def _level_built(self, context):
-        if self.level == "comprehensive":
-            yield Problem(("level",), "level comprehensive is not supported yet by this program",
-                          "use basic or enhanced")

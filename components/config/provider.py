@@ -20,6 +20,7 @@ from pulumi_aws.config import vars as provider_settings
 from ..errors import Problem
 from .base import ConfigModel, Text, Whole, matching, rule
 from .limits import ACCOUNT_ID
+from .tags import Tags
 
 KNOWN_REGIONS = sorted(region.value for region in Region)
 
@@ -34,7 +35,7 @@ AccountId = Annotated[str, matching(ACCOUNT_ID, "an AWS account id", "use the 12
 
 
 class DefaultTags(ConfigModel):
-    tags: dict[str, str] = {}
+    tags: Tags = {}
 
 
 # Refinements of the provider's own types, where this program checks more than the shape.

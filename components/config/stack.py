@@ -9,20 +9,18 @@ from ..endpoint_policy import MAX_CHARACTERS as MAX_POLICY_CHARACTERS
 from ..endpoint_policy import endpoint_policy
 from ..errors import Problem
 from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, table_alarms
-from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, name_problems, scaling_policy, stack_resource_names,
-                      table_child, table_resource)
-from .base import ConfigModel, matching, rule
-from .limits import (ALARM_NAME, MAX_TAGS, NAME_PART, RESERVED_TAG_PREFIX, SCALING_POLICY_NAME, TABLE_NAME, TAG_KEY_MAX,
-                     TAG_TEXT, TAG_VALUE_MAX, partition_of)
+from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, dashboard_name, name_problems, scaling_policy,
+                      stack_resource_names, table_child, table_resource)
+from .base import ConfigModel, matching, not_supported_yet, rule
+from .limits import ALARM_NAME, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME, partition_of
 from .monitoring import StackAlarms, Thresholds
 from .network import ROLE_ARN, Network
 from .provider import AwsConfig
 from .table import KMS_KEY_ARN, NotSupportedYet, Table
+from .tags import STANDARD_TAGS, Tags
 
 PRODUCTION = "prod"
 MANAGED_BY = "pulumi:koneksi-dynamodb"
-# Tags the program sets on every resource (through the provider's default tags).
-STANDARD_TAGS = ("Project", "Environment", "ManagedBy")
 
 NamePart = Annotated[str, matching(NAME_PART, "usable in the names of topics, keys and dashboards",
                                    "use only a-z, A-Z, 0-9, '_' and '-' (the environment defaults to the stack "
@@ -37,8 +35,10 @@ class StackConfig(ConfigModel):
     aws: AwsConfig = Field(description="the `aws:` keys: the AWS provider's settings")
     project: NamePart = Field("koneksi", description="naming prefix and `Project` tag")
     environment: NamePart = Field(description="naming and `Environment` tag; default: the stack name")
-    compliance: Literal["commercial", "fedramp-moderate", "fedramp-high"] = "commercial"
-    tags: dict[str, str] = Field({}, description="extra tags on every resource (provider default tags)")
+    compliance: Annotated[Literal["commercial"], not_supported_yet(
+        "fedramp-moderate", "fedramp-high", fix="use commercial (the default) until the compliance tiers land")] = (
+        Field("commercial", description="raises defaults and minimums"))
+    tags: Tags = Field({}, description="extra tags on every resource (provider default tags)")
     tables: dict[TableKey, Table] = Field(min_length=1)
     network: Optional[Network] = None
     alarms: StackAlarms = StackAlarms()
@@ -112,22 +112,8 @@ class StackConfig(ConfigModel):
         for key, table in self.tables.items():
             table.name = self.physical_name(key, table)
 
-    @rule("compliance")
-    def _compliance_built(self, context):
-        if self.compliance != "commercial":
-            yield Problem(("compliance",), f"{self.compliance} is not supported yet by this program",
-                          "use commercial (the default) until the compliance tiers land")
-
-    @rule("tags", "aws")
-    def _tags(self, context):
-        """AWS's tagging rules (DynamoDB developer guide, "Tagging restrictions in DynamoDB"), the
-        strictest of the services tagged here."""
-        written = [(("tags",), self.tags)]
-        if self.aws.default_tags:
-            written.append((("aws", "defaultTags", "tags"), self.aws.default_tags.tags))
-        for path, tags in written:
-            for key, value in tags.items():
-                yield from _tag_problems((*path, key), key, value)
+    @rule("tags", "aws", "project", "environment")
+    def _at_most_50_tags(self, context):
         count = len(self.default_tags())
         if count > MAX_TAGS:
             yield Problem(("tags",), f"{count} tags in all with the program's {len(STANDARD_TAGS)} and aws:defaultTags; "
@@ -167,13 +153,18 @@ class StackConfig(ConfigModel):
                           f"{size} characters; AWS allows {MAX_POLICY_CHARACTERS}",
                           "move some tables to a stack of their own with its own network settings")
 
-    @rule("tables", "project", "environment", "aws", "alarms")
+    @rule("tables", "project", "environment", "alarms")
     def _derived_names(self, context):
         yield from name_problems(self.derived_names())
 
+    @rule("tables", "project", "environment", "aws")
+    def _dashboard_names_fit(self, context):
+        yield from name_problems([dashboard_name(self.names, len(self.tables))])
+
     def derived_names(self) -> Iterator[DerivedName]:
-        """Every name the stack derives from its config that must be unique or fit a rule."""
-        yield from stack_resource_names(self.names, len(self.tables))
+        """Every name the stack derives from its config that must be unique or fit a rule (but
+        the dashboards', which carry the region: `_dashboard_names_fit`)."""
+        yield from stack_resource_names(self.prefix)
         yield from (DerivedName(ALARM_NAMES, spec.name, ("alarms",), ALARM_NAME)
                     for spec in account_alarms(self.prefix, self.alarm_level))
         for key, table in self.tables.items():
@@ -200,20 +191,3 @@ class StackConfig(ConfigModel):
                     for spec in table_alarms(watched, self.alarm_level))
 
 
-def _tag_problems(path: tuple, key: str, value: str) -> Iterator[Problem]:
-    if key in STANDARD_TAGS:
-        yield Problem(path, "this tag is set by the program",
-                      "remove it; use `project` or `environment` to change the Project and Environment tags")
-    elif key.lower().startswith(RESERVED_TAG_PREFIX):
-        yield Problem(path, f"tag keys starting with {RESERVED_TAG_PREFIX!r} are reserved for AWS",
-                      "pick a key without that prefix")
-    if not 1 <= len(key) <= TAG_KEY_MAX:
-        yield Problem(path, f"the tag key has {len(key)} characters; AWS allows 1-{TAG_KEY_MAX}",
-                      f"use at most {TAG_KEY_MAX} characters")
-    if len(value) > TAG_VALUE_MAX:
-        yield Problem(path, f"the tag value has {len(value)} characters; AWS allows {TAG_VALUE_MAX}",
-                      f"use at most {TAG_VALUE_MAX} characters")
-    for kind, text in (("key", key), ("value", value)):
-        if not TAG_TEXT.fullmatch(text):
-            yield Problem(path, f"the tag {kind} has characters DynamoDB refuses",
-                          "use letters, digits, spaces and + - = . _ : / only")

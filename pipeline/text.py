@@ -1,0 +1,291 @@
+"""The plan as text a reviewer reads before `pulumi up`: one `+` line per resource, as `pulumi
+preview` draws them, each followed by every setting it was configured with, then the
+diagnostics and a `N to create` summary that counts what the JSON counts.
+
+Width follows the terminal (`COLUMNS` when set); piped output is 120 columns wide. Lines break
+only between facts, never inside a value: a fact longer than the line keeps its own line.
+Colour only on a terminal.
+"""
+
+import io
+import json
+import os
+from collections import Counter
+from typing import Any, Callable, Optional
+
+from rich.console import Console
+from rich.text import Text
+
+from .mock_engine import STACK_TYPE, Plan
+
+PIPED_WIDTH = 120
+State = dict[str, Any]
+
+
+def _keys(schema: list[dict]) -> str:
+    return " + ".join(f"{k['attributeName']} ({k['attributeType']}, {k['keyType']})" for k in schema)
+
+
+def _projection(projection_type: Optional[str], attributes: Optional[list[str]]) -> str:
+    return f"projection INCLUDE {', '.join(attributes)}" if attributes else f"projection {projection_type}"
+
+
+def _on_demand(throughput: Optional[dict]) -> list[str]:
+    if not throughput:
+        return []
+    return [f"on-demand max read {throughput.get('maxReadRequestUnits', 'unlimited')} "
+            f"write {throughput.get('maxWriteRequestUnits', 'unlimited')}"]
+
+
+def _table(i: State, plan: "References") -> list[str]:
+    attributes = {a["name"]: a["type"] for a in i.get("attributes", [])}
+    keys = " + ".join(f"{name} ({attributes.get(name)})" for name in filter(None, [i.get("hashKey"), i.get("rangeKey")]))
+    billing = i.get("billingMode")
+    if billing == "PROVISIONED":
+        billing += f", created with read {i.get('readCapacity')} write {i.get('writeCapacity')}"
+    sse = i.get("serverSideEncryption", {})
+    if not sse.get("enabled"):
+        encryption = "AWS owned key"
+    elif "kmsKeyArn" not in sse:
+        encryption = "AWS managed key"
+    else:
+        encryption = plan.named_dependency(i, sse["kmsKeyArn"], "aws:kms/key:Key", "key")
+    pitr = i.get("pointInTimeRecovery", {})
+    facts = [f"name {i.get('name')}", f"key {keys}", billing, *_on_demand(i.get("onDemandThroughput")),
+             f"class {i.get('tableClass')}", f"encryption: {encryption}",
+             "PITR " + (f"on, {pitr.get('recoveryPeriodInDays', 35)} days" if pitr.get("enabled") else "off"),
+             f"deletion protection {'on' if i.get('deletionProtectionEnabled') else 'off'}",
+             f"stream {i['streamViewType']}" if i.get("streamEnabled") else "no stream"]
+    if i.get("ttl"):
+        facts.append(f"TTL on {i['ttl'].get('attributeName')}")
+    facts += [f"LSI {lsi['name']}: sort key {lsi['rangeKey']} ({attributes.get(lsi['rangeKey'])}), "
+              f"{_projection(lsi.get('projectionType'), lsi.get('nonKeyAttributes'))}"
+              for lsi in i.get("localSecondaryIndexes", [])]
+    return facts
+
+
+def _index(i: State, plan: "References") -> list[str]:
+    projection = i.get("projection", {})
+    facts = [f"index {i.get('indexName')} of {i.get('tableName')}", f"key {_keys(i.get('keySchemas', []))}",
+             _projection(projection.get("projectionType"), projection.get("nonKeyAttributes"))]
+    throughput = i.get("provisionedThroughput")
+    if throughput:
+        facts.append(f"created with read {throughput['readCapacityUnits']} write {throughput['writeCapacityUnits']}")
+    return facts + _on_demand(i.get("onDemandThroughput"))
+
+
+def _target(i: State, plan: "References") -> list[str]:
+    return [f"{i.get('resourceId')} {i.get('scalableDimension')}", f"between {i.get('minCapacity')} and "
+            f"{i.get('maxCapacity')} units"]
+
+
+def _policy(i: State, plan: "References") -> list[str]:
+    tracking = i.get("targetTrackingScalingPolicyConfiguration", {})
+    metric = tracking.get("predefinedMetricSpecification", {}).get("predefinedMetricType")
+
+    def cooldown(key: str) -> str:
+        return f"{tracking[key]} s" if key in tracking else "AWS's default"
+    return [f"{i.get('name')}", f"keeps {metric} at {tracking.get('targetValue')}%",
+            f"scale-in cooldown {cooldown('scaleInCooldown')}", f"scale-out cooldown {cooldown('scaleOutCooldown')}"]
+
+
+def _alarm(i: State, plan: "References") -> list[str]:
+    if "metricQueries" in i:
+        returned = next(q for q in i["metricQueries"] if q.get("returnData"))
+        watched = [returned["expression"]] + [
+            f"{q['id']} = {q['metric']['stat']} {q['metric']['metricName']} over {q['metric']['period']} s"
+            for q in i["metricQueries"] if "metric" in q]
+        period = returned.get("period")
+    else:
+        dimensions = ", ".join(f"{k}={v}" for k, v in sorted((i.get("dimensions") or {}).items()))
+        watched = [f"{i.get('statistic')} {i.get('metricName')}" + (f" [{dimensions}]" if dimensions else "")]
+        period = i.get("period")
+    return [*watched,
+            f"alarm when > {i.get('threshold')} for {i.get('datapointsToAlarm')} of {i.get('evaluationPeriods')} "
+            f"periods" + (f" of {period} s" if period else ""),
+            f"missing data {i.get('treatMissingData')}",
+            f"notifies {', '.join(plan.named_dependency(i, arn, 'aws:sns/topic:Topic', 'topic') for arn in i.get('alarmActions', []))} on ALARM and OK"]
+
+
+def _policy_brief(policy_text: str) -> list[str]:
+    try:
+        statements = json.loads(policy_text)["Statement"]
+    except (TypeError, ValueError, KeyError):
+        return [f"policy {policy_text}"]
+    facts = []
+    for statement in statements:
+        condition = next(iter(statement.get("Condition", {}).values()), {})
+        if "aws:PrincipalAccount" in condition:
+            who = "the account's principals"
+        elif "aws:PrincipalArn" in condition:
+            who = f"the roles {', '.join(condition['aws:PrincipalArn'])}"
+        else:
+            who = json.dumps(statement.get("Principal"))
+        resources = statement["Resource"]
+        where = ", ".join(resources) if isinstance(resources, list) else f"{resources} (account-wide calls)"
+        kind = "data-plane actions" if statement.get("Sid") == "StackTablesForTheAccount" else "actions"
+        facts.append(f"policy: {who} may do {len(statement['Action'])} {kind} on {where}")
+    return facts
+
+
+def _endpoint(i: State, plan: "References") -> list[str]:
+    return [f"{i.get('vpcEndpointType')} endpoint for {i.get('serviceName')} in {i.get('vpcId')}",
+            f"route tables {', '.join(i.get('routeTableIds', []))}", *_policy_brief(i.get("policy", ""))]
+
+
+def _endpoint_policy(i: State, plan: "References") -> list[str]:
+    return [f"policy of the existing endpoint {i.get('vpcEndpointId')}", *_policy_brief(i.get("policy", ""))]
+
+
+def _key(i: State, plan: "References") -> list[str]:
+    facts = [f"rotation {'on' if i.get('enableKeyRotation') else 'off'}",
+             f"deletion window {i.get('deletionWindowInDays')} days"]
+    try:
+        facts += [f"key policy statement {s['Sid']}" for s in json.loads(i.get("policy", ""))["Statement"]]
+    except (TypeError, ValueError, KeyError):
+        pass
+    return facts
+
+
+def _provider(i: State, plan: "References") -> list[str]:
+    facts = [f"{key} {value}" for key, value in sorted(i.items())
+             if key not in ("defaultTags", "skipCredentialsValidation", "skipRegionValidation", "version")]
+    tags = json.loads(i.get("defaultTags", "{}")).get("tags", {})
+    return facts + [f"default tags {', '.join(f'{k}={v}' for k, v in sorted(tags.items()))}"]
+
+
+def _dashboard(i: State, plan: "References") -> list[str]:
+    widgets = json.loads(i.get("dashboardBody", "{}")).get("widgets", [])
+    tables = list(dict.fromkeys(w["properties"]["title"].rsplit(" ", 1)[0] for w in widgets))
+    return [f"name {i.get('dashboardName')}", f"{len(widgets)} widgets: capacity, throttles, errors and latency of "
+            f"{len(tables)} table{'s' if len(tables) != 1 else ''} ({', '.join(tables)})"]
+
+
+DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {
+    "aws:dynamodb/table:Table": _table,
+    "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": _index,
+    "aws:appautoscaling/target:Target": _target,
+    "aws:appautoscaling/policy:Policy": _policy,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
+    "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    "aws:sns/topic:Topic": lambda i, plan: [
+        f"name {i.get('name')}",
+        f"encrypted with {plan.named_dependency(i, i.get('kmsMasterKeyId'), 'aws:kms/key:Key', 'key')}"],
+    "aws:sns/topicSubscription:TopicSubscription": lambda i, plan: [f"{i.get('protocol')} {i.get('endpoint')}"],
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _endpoint,
+    "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": _endpoint_policy,
+    "aws:kms/key:Key": _key,
+    "aws:kms/alias:Alias": lambda i, plan: [f"{i.get('name')} for "
+                                             f"{plan.named_dependency(i, i.get('targetKeyId'), 'aws:kms/key:Key', 'key')}"],
+    "pulumi:providers:aws": _provider,
+    "aws:dynamodb/contributorInsights:ContributorInsights": lambda i, plan: [f"on {i.get('tableName')}"],
+}
+
+NOUNS = {  # type -> (singular, plural)
+    "aws:dynamodb/table:Table": ("table", "tables"),
+    "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": ("global secondary index", "global secondary indexes"),
+    "aws:appautoscaling/target:Target": ("scaling target", "scaling targets"),
+    "aws:appautoscaling/policy:Policy": ("scaling policy", "scaling policies"),
+    "aws:kms/key:Key": ("KMS key", "KMS keys"),
+    "aws:kms/alias:Alias": ("KMS alias", "KMS aliases"),
+    "pulumi:providers:aws": ("provider", "providers"),
+    "aws:dynamodb/contributorInsights:ContributorInsights": ("contributor insights", "contributor insights"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("alarm", "alarms"),
+    "aws:sns/topic:Topic": ("SNS topic", "SNS topics"),
+    "aws:sns/topicSubscription:TopicSubscription": ("subscription", "subscriptions"),
+    "aws:cloudwatch/dashboard:Dashboard": ("dashboard", "dashboards"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("VPC endpoint", "VPC endpoints"),
+    "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": ("VPC endpoint policy", "VPC endpoint policies"),
+    "koneksi:dynamodb:Table": ("table component", "table components"),
+    STACK_TYPE: ("stack", "stacks"),
+}
+
+
+class References:
+    """Names what a resource's inputs know only by reference: a value unknown until deployment
+    that comes from a resource it depends on (the topic's key, an alarm's topic)."""
+
+    def __init__(self, state: State, states: dict[str, State]):
+        self.dependencies = [states[urn] for urn in state["dependencies"] if urn in states]
+
+    def named_dependency(self, inputs: State, value: Any, type_: str, noun: str) -> str:
+        if value not in ("[unknown]", None):
+            return str(value)
+        found = [d["urn"].rsplit("::", 1)[1] for d in self.dependencies if d["type"] == type_]
+        return f"the {noun} {found[0]}" if len(found) == 1 else "a value known after deployment"
+
+
+def summary(plan: Plan) -> str:
+    """Resources of the plan by kind (the stack itself left out), e.g. `3 tables, 6 alarms`."""
+    rank = {type_: i for i, type_ in enumerate(NOUNS)}
+    counts = Counter(sorted((r["type"] for r in plan.resources()), key=lambda t: (rank.get(t, len(rank)), t)))
+    return ", ".join(f"{count} {NOUNS.get(type_, (type_, type_))[count != 1]}" for type_, count in counts.items())
+
+
+def _wrap(facts: list[str], width: int, separator: str = "; ") -> list[str]:
+    """Facts joined into lines of at most `width`, breaking only between facts."""
+    lines: list[str] = []
+    for fact in facts:
+        if lines and len(lines[-1]) + len(separator) + len(fact) <= width:
+            lines[-1] += f"{separator}{fact}"
+        else:
+            lines.append(fact)
+    return lines
+
+
+def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None) -> str:
+    """`width` and `color` default to what the output is: a terminal or not."""
+    probe = Console()  # what stdout is: rich reads the terminal's size, or COLUMNS
+    color = probe.is_terminal if color is None else color
+    width = width or (probe.width if probe.is_terminal or "COLUMNS" in os.environ else PIPED_WIDTH)
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=color, color_system="auto" if color else None,
+                      soft_wrap=True, highlight=False)
+    states = {step["urn"]: step["newState"] for step in plan.steps}
+    children: dict[Optional[str], list[State]] = {}
+    for step in plan.steps:
+        state = step["newState"]
+        children.setdefault(state.get("parent"), []).append(state)
+
+    console.print(Text(f"Plan of stack {plan.stack} (offline synth: create everything, as a first `pulumi up` would)",
+                       style="bold"))
+    console.print()
+
+    def draw(state: State, prefix: str, last: bool, root: bool) -> None:
+        branch = "" if root else ("└─ " if last else "├─ ")
+        name = f"{plan.project}-{plan.stack}" if state["type"] == STACK_TYPE else state["urn"].rsplit("::", 1)[1]
+        line = Text("+ ", style="green")
+        line.append(prefix + branch, style="dim")
+        line.append(f"{state['type']} ", style="cyan")
+        line.append(name, style="bold")
+        flags = [flag for flag in ("protect", "retainOnDelete") if state[flag]]
+        if state["ignoreChanges"]:
+            flags.append(f"ignoreChanges {', '.join(state['ignoreChanges'])}")
+        if flags:
+            line.append(f"  ({'; '.join(flags)})", style="yellow")
+        console.print(line)
+        below = prefix + ("" if root else ("   " if last else "│  "))
+        kids = children.get(state["urn"], [])
+        describe = DESCRIBE.get(state["type"])
+        if describe:
+            guide = below + ("│  " if kids else "   ")
+            for fact_line in _wrap(describe(state["inputs"], References(state, states)),
+                                   max(console.width - len(guide) - 4, 40)):
+                console.print(Text("  " + guide + "  ", style="dim") + Text(fact_line))
+        for number, kid in enumerate(kids):
+            draw(kid, below, number == len(kids) - 1, False)
+
+    for top in children.get(None, []):
+        draw(top, "", True, True)
+    if plan.diagnostics:
+        console.print()
+        console.print(Text("Diagnostics:", style="bold"))
+        for diagnostic in plan.diagnostics:
+            style = "red" if diagnostic["severity"] == "error" else "yellow"
+            console.print(Text(f"  {diagnostic['severity']}: ", style=style) + Text(diagnostic["message"]))
+    console.print()
+    console.print(Text("Resources:", style="bold"))
+    console.print(Text(f"    + {len(plan.steps)} to create", style="green"))
+    for line in _wrap(summary(plan).split(", "), width - 4, ", "):
+        console.print(Text(f"    {line}"))
+    return out.getvalue()
