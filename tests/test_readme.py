@@ -1,11 +1,16 @@
-"""The README is the user's manual: it must document every key the config models accept."""
+"""The README is the user's manual: it documents every config key the models accept, its
+reference is what the models generate, and its example error is what the program prints."""
 
+import re
 import typing
 
 from pydantic import BaseModel
 
+from components.config.reference import BEGIN, END, reference
 from components.config.stack import StackConfig
 from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
 
 
 def config_keys(model: type[BaseModel], seen: set) -> set[str]:
@@ -26,7 +31,25 @@ def _models_in(annotation) -> list[type[BaseModel]]:
 
 
 def test_every_config_key_is_in_the_readme():
-    readme = (ROOT / "README.md").read_text()
-    keys = config_keys(StackConfig, set())
+    keys = config_keys(StackConfig, set()) - {"aws"}
     assert len(keys) > 40
-    assert [key for key in sorted(keys) if f"`{key}`" not in readme] == []
+    assert [key for key in sorted(keys) if f"`{key}`" not in README and f"`aws:{key}`" not in README] == []
+
+
+def test_the_reference_is_what_the_models_generate():
+    """Regenerate with `python -m components.config.reference README.md`."""
+    assert README[README.index(BEGIN):README.index(END) + len(END)] == reference()
+
+
+def test_the_example_error_is_what_synth_prints(tmp_path, monkeypatch, capsys):
+    from pipeline.__main__ import main
+    stack_file = re.search(r"<!-- error example: stack file -->\n```yaml\n(.*?)```", README, re.S).group(1)
+    expected = re.search(r"<!-- error example: output -->\n```\n(.*?)```", README, re.S).group(1)
+    (tmp_path / "Pulumi.prod.yaml").write_text(stack_file)
+    monkeypatch.chdir(tmp_path)
+    assert main(["synth", "--stack", "prod", "--config", "Pulumi.prod.yaml"]) == 1
+    assert capsys.readouterr().err == expected
+
+
+def test_the_readme_links_nothing_outside_the_repository():
+    assert "../shared" not in README and "](../" not in README

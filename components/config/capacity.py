@@ -23,7 +23,7 @@ class AutoScaling(ConfigModel):
     """Target-tracking auto-scaling between `min` and `max` units."""
 
     min: Units = Field(description="also the capacity the table or index is created with")
-    max: Units
+    max: Units = Field(description="at least min")
     target_utilization: Number = Field(70, ge=TARGET_UTILIZATION[0], le=TARGET_UTILIZATION[1],
                                        description="percent of provisioned capacity to aim for")
     scale_in_cooldown: Optional[Annotated[Whole, Field(ge=0)]] = Field(None, description="seconds; AWS's default when unset")
@@ -45,8 +45,8 @@ CapacitySetting = Annotated[
 class Capacity(ConfigModel):
     """Read and write capacity: fixed units (a number) or auto-scaling (an object)."""
 
-    read: CapacitySetting
-    write: CapacitySetting
+    read: CapacitySetting = Field(description="fixed units (≥ 1), or an auto-scaling object")
+    write: CapacitySetting = Field(description="fixed units (≥ 1), or an auto-scaling object")
 
     def autoscaled(self) -> dict[str, AutoScaling]:
         """The dimensions auto-scaling owns once created, by field name (`read`, `write`)."""

@@ -37,12 +37,13 @@ class StackAlarms(Thresholds):
 
     level: Optional[Annotated[Literal["basic", "enhanced"],
                               not_supported_yet("comprehensive", fix="use basic or enhanced")]] = Field(
-        None, description="default: enhanced in prod, basic elsewhere")
+        None, description="what is watched (see Monitoring); default: enhanced in prod, basic elsewhere; "
+                          "`comprehensive` is **not supported yet**")
     email: Optional[Annotated[str, matching(EMAIL, "an email address", "use the form ops@example.com")]] = Field(
-        None, description="subscribed to the stack's topic")
+        None, description="an address subscribed to the stack's topic (it must confirm the subscription)")
     sns_topic_arn: Optional[Annotated[str, matching(
         SNS_TOPIC_ARN, "an SNS topic ARN", "use the form arn:aws:sns:<region>:<account>:<topic>")]] = Field(
-        None, description="send alarms to this existing topic instead; exclusive with email")
+        None, description="the ARN of an existing topic to send alarms to instead; exclusive with email")
     account_capacity_utilization_percent: Percent = Field(
         80, description="stack-wide only: the account's provisioned capacity vs its quota (enhanced)")
 

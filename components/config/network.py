@@ -26,13 +26,16 @@ class Network(ConfigModel):
     policy of an endpoint that already serves those route tables (a route table routes to one
     gateway endpoint per service)."""
 
-    vpc_id: Optional[VpcId] = Field(None, description="the VPC of a new gateway endpoint")
+    vpc_id: Optional[VpcId] = Field(None, description="the VPC of a new gateway endpoint: `vpc-` and 8 or 17 hex "
+                                                      "digits; with routeTableIds, exclusive with endpointId")
     route_table_ids: Optional[list[RouteTableId]] = Field(
-        None, min_length=1, description="route tables that get the DynamoDB prefix-list route")
+        None, min_length=1, description="distinct `rtb-` ids that get the DynamoDB prefix-list route")
     endpoint_id: Optional[EndpointId] = Field(
-        None, description="an existing DynamoDB gateway endpoint whose policy this stack manages instead")
+        None, description="`vpce-` id of an existing DynamoDB gateway endpoint whose policy this stack manages "
+                          "instead")
     admin_role_arns: list[RoleArn] = Field(
-        [], description="roles that may do more through the endpoint (e.g. a deploy runner in the VPC)")
+        [], description="IAM role ARNs that may do every action on the stack's tables through the endpoint (e.g. a "
+                        "deploy runner in the VPC)")
 
     @property
     def manages_endpoint(self) -> bool:

@@ -33,15 +33,18 @@ class StackConfig(ConfigModel):
     """Everything one stack deploys."""
 
     aws: AwsConfig = Field(description="the `aws:` keys: the AWS provider's settings")
-    project: NamePart = Field("koneksi", description="naming prefix and `Project` tag")
-    environment: NamePart = Field(description="naming and `Environment` tag; default: the stack name")
+    project: NamePart = Field("koneksi", description="naming prefix and `Project` tag; `[a-zA-Z0-9_-]`")
+    environment: NamePart = Field(description="naming and `Environment` tag; `prod` gets production defaults and rules; "
+                                  "`[a-zA-Z0-9_-]`", json_schema_extra={"x-default": "the stack name"})
     compliance: Annotated[Literal["commercial"], not_supported_yet(
         "fedramp-moderate", "fedramp-high", fix="use commercial (the default) until the compliance tiers land")] = (
-        Field("commercial", description="raises defaults and minimums"))
-    tags: Tags = Field({}, description="extra tags on every resource (provider default tags)")
-    tables: dict[TableKey, Table] = Field(min_length=1)
-    network: Optional[Network] = None
-    alarms: StackAlarms = StackAlarms()
+        Field("commercial", description="`fedramp-moderate` and `fedramp-high` are **not supported yet**"))
+    tags: Tags = Field({}, description="extra tags on every resource (provider default tags); AWS's tag rules; "
+                                         "`Project`, `Environment`, `ManagedBy` are the program's")
+    tables: dict[TableKey, Table] = Field(min_length=1, description="the tables; a key is `[a-zA-Z0-9_.-]` and part "
+                                                                     "of the table's name")
+    network: Optional[Network] = Field(None, description="a DynamoDB gateway endpoint, or the policy of an existing one")
+    alarms: StackAlarms = Field(StackAlarms(), description="where alarms go, how much is watched, thresholds")
     backup: NotSupportedYet = None
     access: NotSupportedYet = None
     dax: NotSupportedYet = None

@@ -24,12 +24,12 @@ def follows(name_rule: NameRule) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _not_supported_yet(value: Any) -> Any:
+def refuse_not_built(value: Any) -> Any:
     raise invalid(reason="not supported yet by this program",
                   fix="remove this key (the README's configuration reference marks what is not built yet)")
 
 
-NotSupportedYet = Annotated[Optional[Any], AfterValidator(_not_supported_yet)]
+NotSupportedYet = Annotated[Optional[Any], AfterValidator(refuse_not_built)]
 TableName = Annotated[str, follows(TABLE_NAME)]
 IndexName = Annotated[str, follows(INDEX_NAME)]
 AttributeName = Annotated[str, Field(min_length=1, max_length=ATTRIBUTE_NAME_MAX)]
@@ -50,8 +50,8 @@ Projection = Annotated[
 
 class GlobalSecondaryIndex(ConfigModel):
     hash_key: KeyAttributes = Field(description="a list is a multi-attribute key, in that order")
-    range_key: Optional[KeyAttributes] = None
-    projection: Projection = Field("ALL", description="a list means INCLUDE those attributes")
+    range_key: Optional[KeyAttributes] = Field(None, description="sort key attribute(s); a list as for hashKey")
+    projection: Projection = Field("ALL", description="a list means INCLUDE those non-key attributes")
     capacity: Optional[Capacity] = Field(None, description="PROVISIONED tables only; default: the table's")
     on_demand: Optional[OnDemand] = Field(None, description="PAY_PER_REQUEST tables only")
 
@@ -69,7 +69,7 @@ class GlobalSecondaryIndex(ConfigModel):
 
 class LocalSecondaryIndex(ConfigModel):
     range_key: AttributeName = Field(description="differs from the table's keys; the partition key is the table's")
-    projection: Projection = "ALL"
+    projection: Projection = Field("ALL", description="as for a GSI")
 
 
 class RecoveryPeriod(ConfigModel):
@@ -100,25 +100,30 @@ class Table(ConfigModel):
         min_length=1, description="every key attribute (table, GSI, LSI); others document the item and are not sent")
     hash_key: AttributeName = Field(description="partition key")
     range_key: Optional[AttributeName] = Field(None, description="sort key; differs from hashKey")
-    billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST"
+    billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = Field("PAY_PER_REQUEST", description="on-demand or "
+                                                                                                  "provisioned capacity")
     capacity: Optional[Capacity] = Field(None, description="PROVISIONED only, and then required")
     on_demand: Optional[OnDemand] = Field(None, description="PAY_PER_REQUEST only")
-    global_secondary_indexes: dict[IndexName, GlobalSecondaryIndex] = Field({}, max_length=MAX_GSIS)
+    global_secondary_indexes: dict[IndexName, GlobalSecondaryIndex] = Field(
+        {}, max_length=MAX_GSIS, description="index names are 3-255 of `[a-zA-Z0-9_.-]`; built one after another")
     local_secondary_indexes: dict[IndexName, LocalSecondaryIndex] = Field(
         {}, max_length=MAX_LSIS, description="needs the table's rangeKey; creation-time only")
-    stream: Optional[Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]] = None
+    stream: Optional[Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]] = Field(
+        None, description="the stream's view type; no stream when unset")
     ttl_attribute: Optional[AttributeName] = Field(None, description="epoch seconds; if listed in attributes, N")
     point_in_time_recovery: PointInTimeRecovery = Field(True, description="an object turns PITR on with that window")
     deletion_protection: Optional[bool] = Field(None, description="default: true in prod, else false")
     protect: Optional[bool] = Field(None, description="Pulumi protect + retainOnDelete; default: true in prod")
-    encryption: Annotated[str, AfterValidator(_encryption)] = "AWS_MANAGED"
-    table_class: Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"] = "STANDARD"
-    contributor_insights: bool = False
-    replicas: NotSupportedYet = None
-    import_: NotSupportedYet = Field(None, alias="import")
-    restore: NotSupportedYet = None
+    encryption: Annotated[str, AfterValidator(_encryption)] = Field(
+        "AWS_MANAGED", description="`AWS_OWNED`, `AWS_MANAGED`, `CUSTOMER_MANAGED` (the stack's KMS key) or the ARN of "
+                                   "a KMS key in the stack's region")
+    table_class: Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"] = Field("STANDARD", description="storage class")
+    contributor_insights: bool = Field(False, description="CloudWatch contributor insights on the table")
+    replicas: NotSupportedYet = Field(None, description="global table replicas")
+    import_: NotSupportedYet = Field(None, alias="import", description="adopt an existing table")
+    restore: NotSupportedYet = Field(None, description="create the table from point-in-time recovery")
     alarms: Optional[Thresholds] = Field(None, description="per-table threshold overrides")
-    items: NotSupportedYet = None
+    items: NotSupportedYet = Field(None, description="seed items")
 
     @property
     def provisioned(self) -> bool:
