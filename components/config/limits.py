@@ -69,15 +69,20 @@ RECOVERY_PERIOD_DAYS = (1, 35)
 # developer guide, "Managing throughput capacity automatically with DynamoDB auto scaling").
 TARGET_UTILIZATION = (20, 90)
 
+# CloudWatch user guide, "Create alarms on Metrics Insights queries" (limits): a default of 200
+# alarms on Metrics Insights queries per account and region; each table's SystemErrors alarm is one.
+MAX_METRICS_INSIGHTS_ALARMS = 200
+
 # Tagging: botocore dynamodb TagKeyString (1-128) and TagValueString (0-256); at most 50 tags
 # per resource and the `aws:` prefix reserved (DynamoDB developer guide, "Tagging restrictions").
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
 MAX_TAGS = 50
 RESERVED_TAG_PREFIX = "aws:"
-# Allowed tag characters: letters, numbers and spaces representable in UTF-8, and + - = . _ : / @
-# (botocore resourcegroupstaggingapi TagKey pattern; DynamoDB developer guide, "Tagging restrictions").
-TAG_TEXT = re.compile(r"[\w\s+\-=._:/@]*")
+# Allowed tag characters: letters, numbers, spaces, and + - = . _ : / (DynamoDB developer guide,
+# "Tagging restrictions in DynamoDB"; stricter than the general rule, which adds @, and than
+# botocore's models, whose tag patterns accept any text).
+TAG_TEXT = re.compile(r"[\w\s+\-=._:/]*")
 
 ACCOUNT_ID = re.compile(r"\d{12}")
 

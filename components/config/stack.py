@@ -9,10 +9,12 @@ from ..endpoint_policy import MAX_CHARACTERS as MAX_POLICY_CHARACTERS
 from ..endpoint_policy import endpoint_policy
 from ..errors import Problem
 from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, table_alarms
+from ..monitoring.metrics import InsightsQuery
 from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, dashboard_name, name_problems, scaling_policy,
                       stack_resource_names, table_child, table_resource)
 from .base import ConfigModel, matching, not_supported_yet, rule
-from .limits import ALARM_NAME, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME, partition_of
+from .limits import (ALARM_NAME, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME,
+                     partition_of)
 from .monitoring import StackAlarms, Thresholds
 from .network import ROLE_ARN, Network
 from .provider import AwsConfig
@@ -157,6 +159,16 @@ class StackConfig(ConfigModel):
                           "move some tables to a stack of their own with its own network settings")
 
     @rule("tables", "project", "environment", "alarms")
+    def _metrics_insights_alarms_within_the_quota(self, context):
+        """The quota is per account and region: stacks sharing both share it too (see README)."""
+        alarms = sum(isinstance(spec.watched, InsightsQuery) for key, table in self.tables.items()
+                     for spec in table_alarms(self._watched(key, table), self.alarm_level))
+        if alarms > MAX_METRICS_INSIGHTS_ALARMS:
+            yield Problem(("tables",), f"{alarms} alarms on Metrics Insights queries (one per table's SystemErrors); "
+                          f"CloudWatch allows {MAX_METRICS_INSIGHTS_ALARMS} per account and region",
+                          f"keep at most {MAX_METRICS_INSIGHTS_ALARMS} tables per stack (split the stack)")
+
+    @rule("tables", "project", "environment", "alarms")
     def _derived_names(self, context):
         yield from name_problems(self.derived_names())
 
@@ -189,8 +201,14 @@ class StackConfig(ConfigModel):
                 yield DerivedName("scaling target resources", f"{base}-target", where)
                 yield DerivedName("scaling policy resources", f"{base}-policy", where)
                 yield DerivedName(None, scaling_policy(physical, field, index_name), where, SCALING_POLICY_NAME)
-        watched = WatchedTable(physical, physical, tuple(WatchedIndex(n, physical, n) for n in indexes), table.provisioned)
         yield from (DerivedName(ALARM_NAMES, spec.name, source, ALARM_NAME)
-                    for spec in table_alarms(watched, self.alarm_level))
+                    for spec in table_alarms(self._watched(key, table), self.alarm_level))
+
+    def _watched(self, key: str, table: Table) -> WatchedTable:
+        """What the alarm catalogue watches of a table, by its names as configured."""
+        physical = self.physical_name(key, table)
+        return WatchedTable(physical, physical,
+                            tuple(WatchedIndex(n, physical, n) for n in table.global_secondary_indexes),
+                            table.provisioned)
 
 
