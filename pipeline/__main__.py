@@ -1,22 +1,35 @@
-"""`python -m pipeline <command> --stack NAME`: see ../shared/spec/pipeline-cli.md."""
+"""`python -m pipeline <command> --stack NAME`: the command line of the program (README, "Running
+from a pipeline").
+
+Only the standard library is imported up here. Run by an interpreter that lacks this program's
+dependencies (a system `python3`), the command re-runs itself with the project's `venv/`, or says
+in one line how to create it, before anything imports pulumi, pydantic, PyYAML or rich.
+"""
 
 import argparse
+import importlib.util
+import os
+import shlex
 import sys
 from pathlib import Path
-
-from components.errors import ConfigError
-
-from .stack_files import StackFileError
-from .synth import synthesize, write_json, write_text
+from typing import Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV = PROJECT_ROOT / "venv"
+# The import names of requirements.txt (PyYAML imports as `yaml`); keep them in step with it.
+DEPENDENCIES = ("pulumi", "pulumi_aws", "pydantic", "yaml", "rich")
+# Set in the environment of the re-run, so that a venv/ missing packages cannot loop.
+REEXEC_MARK = "KONEKSI_PIPELINE_REEXEC"
 NOT_BUILT_YET = ("preview", "up", "destroy", "refresh")
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_BUG = 3
+BUG = "this is a bug: please report it with the command you ran"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description="The koneksi-dynamodb pipeline "
+                                     "command (see the README, \"Running from a pipeline\").")
     commands = parser.add_subparsers(dest="command", required=True)
     synth = commands.add_parser("synth", help="the whole plan of a stack, offline (no CLI, no cloud)")
     synth.add_argument("--stack", required=True, help="stack name, e.g. prod")
@@ -36,21 +49,157 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_synth(args: argparse.Namespace) -> int:
     stack_file = args.config or PROJECT_ROOT / f"Pulumi.{args.stack}.yaml"
+    label = str(args.config or stack_file.name)
+    if args.output is not None:
+        protected = _protected(args.output, stack_file)
+        if protected:
+            print(f"error: --output {args.output} is {protected}; synth never writes over it. "
+                  "Fix: write the plan to another file, e.g. --output plan.json", file=sys.stderr)
+            return EXIT_USAGE
+        unwritable = _unwritable(args.output)
+        if unwritable:
+            print(f"error: cannot write --output {args.output}: {unwritable}", file=sys.stderr)
+            return EXIT_INVALID
+
+    from components.errors import ConfigError
+
+    from .stack_files import StackFileError, project_name, read_stack_file
+    from .synth import synthesize, write_json
+    from .text import render as write_text
+
     try:
-        plan, settings = synthesize(PROJECT_ROOT, args.stack, stack_file)
+        settings = read_stack_file(stack_file, project_name(PROJECT_ROOT))
+        file_problems = settings.problems
+        plan = synthesize(PROJECT_ROOT, args.stack, settings)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except ConfigError as error:
-        print(error.render(str(args.config or stack_file.name)), file=sys.stderr)
+        print(problem_report(label, file_problems, error), file=sys.stderr)
         return EXIT_INVALID
-    document = write_json(plan, settings) if args.json else write_text(plan)
-    if args.output:
-        args.output.write_text(document)
-    else:
-        sys.stdout.write(document)
+    if file_problems:  # the program accepts the values, but the Pulumi CLI refuses the file
+        print(problem_report(label, file_problems, None), file=sys.stderr)
+        return EXIT_INVALID
+
+    if args.output is None:
+        document = write_json(plan, settings) if args.json else write_text(plan)
+        try:
+            sys.stdout.write(document)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: `cli` ends quietly
+        except OSError as error:
+            print(f"error: cannot write the plan to stdout: {error.strerror or error}", file=sys.stderr)
+            return EXIT_INVALID
+        return 0
+    # A file gets no terminal colours, whatever stdout is.
+    document = write_json(plan, settings) if args.json else write_text(plan, color=False)
+    try:
+        args.output.write_text(document, encoding="utf-8")
+    except OSError as error:
+        print(f"error: cannot write --output {args.output}: {_reason(error)}", file=sys.stderr)
+        return EXIT_INVALID
     return 0
 
 
+def problem_report(label: str, file_problems: list, error: Optional[Exception]) -> str:
+    """One block: a heading counting every problem, the file's own first (by line), then the
+    config's, each rendered by its own formatter (which keeps secret values out)."""
+    config_lines = error.render(label).split("\n")[1:] if error is not None else []
+    count = len(file_problems) + len(getattr(error, "problems", config_lines))
+    heading = f"{label}: {count} configuration problem{'s' if count != 1 else ''}"
+    return "\n".join([heading, *("  " + p.render(label) for p in file_problems), *config_lines])
+
+
+def _protected(output: Path, stack_file: Path) -> Optional[str]:
+    """What `output` would overwrite that synth must never touch: the stack file it reads, or a
+    project or stack file of the project."""
+    target = output.resolve()
+    if target == stack_file.resolve():
+        return "the stack file being read"
+    if target.parent == PROJECT_ROOT.resolve() and target.name.startswith("Pulumi.") \
+            and target.suffix in (".yaml", ".yml"):
+        return "the project file" if target.stem == "Pulumi" else "a stack file of this project"
+    return None
+
+
+def _unwritable(output: Path) -> Optional[str]:
+    """Why `output` cannot be written, checked before a long synth; the write itself is checked too."""
+    if output.is_dir():
+        return "it is a directory. Fix: name a file, e.g. --output plan.json"
+    if not output.parent.is_dir():
+        return f"no directory {output.parent}. Fix: create it first, or write elsewhere"
+    if not os.access(output if output.exists() else output.parent, os.W_OK):
+        return "permission denied. Fix: write to a file you may write, e.g. in the current directory"
+    return None
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, IsADirectoryError):
+        return "it is a directory. Fix: name a file, e.g. --output plan.json"
+    if isinstance(error, FileNotFoundError):
+        if not Path(error.filename or ".").parent.is_dir():
+            return "no such directory. Fix: create it first, or write elsewhere"
+        return "no file can be created there. Fix: write elsewhere, e.g. in the current directory"
+    if isinstance(error, PermissionError):
+        return "permission denied. Fix: write to a file you may write, e.g. in the current directory"
+    return f"{error.strerror or error}. Fix: write elsewhere"
+
+
+def cli(argv: Optional[list[str]] = None) -> int:
+    """The command as a person runs it: whatever goes wrong, no Python traceback."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (`... | head`): nothing left to say
+        try:  # and nothing for the interpreter to flush into the closed pipe at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_INVALID
+    except Exception as error:  # noqa: BLE001 - the one place every failure becomes one line
+        what = " ".join(f"{type(error).__name__}: {error}".split())
+        print(f"error: {what} ({BUG})", file=sys.stderr)
+        return EXIT_BUG
+
+
+def ensure_dependencies(argv: list[str]) -> None:
+    """Re-runs the command with venv/bin/python when this interpreter lacks the dependencies,
+    or says in one line how to get them (exit 2). Imports nothing outside the standard library."""
+    missing = [name for name in DEPENDENCIES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    venv_python = VENV / "bin" / "python"
+    in_venv = Path(sys.prefix).resolve() == VENV.resolve()
+    if venv_python.is_file() and not in_venv and REEXEC_MARK not in os.environ:
+        paths = [str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, REEXEC_MARK: "1", "PYTHONPATH": os.pathsep.join(paths)}
+        try:
+            os.execve(venv_python, [str(venv_python), "-m", "pipeline", *argv], env)
+        except OSError:
+            pass  # not runnable: say what to do instead
+    stack = _stack_of(argv)
+    command = "venv/bin/python -m pipeline " + " ".join(shlex.quote(arg) for arg in argv)
+    if venv_python.is_file():
+        print(f"error: {VENV} lacks {', '.join(missing)}: recreate it with `rm -rf venv && make synth "
+              f"STACK={stack}`, then run `{command.strip()}`", file=sys.stderr)
+    else:
+        print(f"error: {sys.executable or 'this python'} lacks this program's dependencies ({', '.join(missing)}): "
+              f"run `make synth STACK={stack}` once (it creates venv/), or use `{command.strip()}`", file=sys.stderr)
+    sys.exit(EXIT_USAGE)
+
+
+def _stack_of(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--stack" and i + 1 < len(argv):
+            return shlex.quote(argv[i + 1])
+        if arg.startswith("--stack="):
+            return shlex.quote(arg.split("=", 1)[1])
+    return "<stack>"
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    ensure_dependencies(sys.argv[1:])
+    sys.exit(cli())

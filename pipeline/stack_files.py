@@ -1,19 +1,25 @@
-"""Reads `Pulumi.yaml` and a stack file into what the Pulumi engine would hand the program."""
+"""Reads `Pulumi.yaml` and a stack file into what the Pulumi engine would hand the program.
+
+The YAML is read as the CLI reads it (`pipeline.yaml_reader`). On top of that, as the CLI does:
+- A config key needs a namespace (Pulumi's `config.ParseKey`): a key without one is a problem
+  with its line; `namespace:config:name` is the old spelling of `namespace:name`.
+- Structured values reach the program as the engine writes them: compact JSON with sorted keys
+  (Go's `json.Marshal` of a map), whole floats as integers (`5.0` is `5`).
+- A `secure:` value, at any depth, is the placeholder `[secret]` at that leaf only (the ciphertext
+  cannot be decrypted offline and is never shown); its top-level key is listed as secret, which is
+  all the engine tells a program.
+"""
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
-import yaml
+from components.errors import SECRET_PLACEHOLDER as SECRET
 
-SECRET = "[secret]"
-# libyaml's loader when PyYAML was built with it: a large estate's stack file parses ~10x faster.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .yaml_reader import SECURE, StackFileError, StackFileProblem, YamlReader, contains_secure
 
-
-class StackFileError(Exception):
-    """A stack or project file that cannot be read at all (missing, not YAML, wrong shape)."""
+PROGRAM_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -22,55 +28,101 @@ class StackSettings:
 
     values: dict[str, str] = field(default_factory=dict)
     secret_keys: list[str] = field(default_factory=list)
+    problems: list[StackFileProblem] = field(default_factory=list)
 
 
 def project_name(project_root: Path) -> str:
-    document = _load_yaml(project_root / "Pulumi.yaml")
+    path = project_root / "Pulumi.yaml"
+    document = YamlReader(path, if_missing="restore the project file: every Pulumi project has one").read()
     if not isinstance(document, dict) or not isinstance(document.get("name"), str):
-        raise StackFileError(f"{project_root / 'Pulumi.yaml'}: has no `name:`")
+        raise StackFileError(f"{path}: has no `name:`. Fix: add `name: <project>` at the top")
     return document["name"]
 
 
-def read_stack_file(path: Path) -> StackSettings:
-    document = _load_yaml(path) or {}
-    config = document.get("config", {}) if isinstance(document, dict) else None
+def read_stack_file(path: Path, project: Optional[str] = None) -> StackSettings:
+    """The settings of a stack file; `project` (the namespace a key without one should have)
+    is read from this program's Pulumi.yaml when not given, and only if a key needs it."""
+    reader = YamlReader(path)
+    document = reader.read()
+    settings = StackSettings(problems=reader.problems)
+    if document is None:
+        return _sorted(settings)
+    if not isinstance(document, dict):
+        raise StackFileError(f"{path}:{reader.root_line}: expected a map with a `config:` key at the top, got "
+                             f"{_shape(document)}. Fix: start the file with `config:` and indent the settings under it")
+    config = document.get("config")
+    if config is None:
+        return _sorted(settings)
     if not isinstance(config, dict):
-        raise StackFileError(f"{path}: `config:` must be a map of `namespace:key: value` entries")
-    settings = StackSettings()
-    for key, value in config.items():
-        if _contains_secret(value):
-            # Ciphertext cannot be decrypted without the stack's secrets provider; the program
-            # sees a placeholder, and no output ever shows the value.
-            settings.values[key] = SECRET
+        raise StackFileError(f"{path}:{reader.root_lines.get('config', 1)}: `config:` must be a map of "
+                             f"`namespace:key: value` entries, got {_shape(config)}. Fix: indent each setting "
+                             "under `config:` as `namespace:key: value`, e.g. `  aws:region: ap-southeast-1`")
+    seen: dict[str, int] = {}
+    for written, value in config.items():
+        line = reader.config_lines.get(written) or reader.root_lines.get("config", 1)  # merged keys: `config:`
+        key = _config_key(written)
+        if key is None:
+            settings.problems.append(_namespace_problem(written, line, project))
+            continue
+        if key in seen:  # `ns:name` and `ns:config:name` are one key
+            settings.problems.append(StackFileProblem(line, key, f"duplicate key (first at line {seen[key]})",
+                                                      "keep one of them"))
+        seen.setdefault(key, line)
+        secret = contains_secure(value)
+        settings.values[key] = _as_setting(value)
+        if secret and key not in settings.secret_keys:
             settings.secret_keys.append(key)
-        else:
-            settings.values[key] = _as_setting(value)
+    return _sorted(settings)
+
+
+def _sorted(settings: StackSettings) -> StackSettings:
+    settings.problems.sort(key=lambda problem: problem.line)
     return settings
 
 
-def _load_yaml(path: Path) -> Any:
+def _config_key(written: str) -> Optional[str]:
+    """Pulumi's `config.ParseKey`: `namespace:name`, or the old `namespace:config:name`."""
+    parts = written.split(":")
+    if len(parts) == 2:
+        return written
+    if len(parts) == 3 and parts[1] == "config" and parts[0] and parts[2]:
+        return f"{parts[0]}:{parts[2]}"
+    return None
+
+
+def _namespace_problem(written: str, line: int, project: Optional[str]) -> StackFileProblem:
+    reason = "configuration keys should be of the form `<namespace>:<name>`"
+    if ":" in written:
+        name = written.rsplit(":", 1)[1]
+        return StackFileProblem(line, written, reason, "use one `:` between the namespace and the name, "
+                                f"e.g. `{project or _default_project()}:{name}`")
+    if written == "region":
+        return StackFileProblem(line, written, reason, "write it as `aws:region` (the AWS provider's region)")
+    return StackFileProblem(line, written, reason, f"write it as `{project or _default_project()}:{written}`")
+
+
+def _default_project() -> str:
     try:
-        return yaml.load(path.read_text(), Loader=SAFE_LOADER)
-    except FileNotFoundError:
-        raise StackFileError(f"{path}: no such file") from None
-    except yaml.YAMLError as error:
-        raise StackFileError(f"{path}: not valid YAML: {error}".replace("\n", " ")) from None
+        return project_name(PROGRAM_ROOT)
+    except StackFileError:
+        return "<project>"
 
 
-def _contains_secret(value: Any) -> bool:
-    if isinstance(value, dict):
-        return set(value) == {"secure"} or any(_contains_secret(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_contains_secret(v) for v in value)
-    return False
 
 
 def _as_setting(value: Any) -> str:
-    """Pulumi passes scalars as text and structured values as JSON text."""
+    """Pulumi passes text as is, other scalars and structured values as Go's JSON text."""
     if isinstance(value, str):
         return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return json.dumps(value)
+    if value is SECURE:
+        return SECRET
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=lambda item: SECRET if item is SECURE else repr(item))
+
+
+def _shape(value: Any) -> str:
+    return {dict: "a map", list: "a list", str: "text", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(value), "nothing" if value is None else type(value).__name__)
+
+
+# go-yaml v3's resolve(), for plain (unquoted, untagged) scalars.

@@ -223,12 +223,15 @@ def summary(plan: Plan) -> str:
 
 
 def _wrap(facts: list[str], width: int, separator: str = "; ") -> list[str]:
-    """Facts joined into lines of at most `width`, breaking only between facts."""
+    """Facts joined into lines of at most `width`, breaking only between facts; a broken line
+    keeps its separator (`;`, `,`), so the text reads the same wrapped or not."""
     lines: list[str] = []
     for fact in facts:
-        if lines and len(lines[-1]) + len(separator) + len(fact) <= width:
+        if lines and len(lines[-1]) + len(separator) + len(fact) <= width - len(separator.rstrip()):
             lines[-1] += f"{separator}{fact}"
         else:
+            if lines:
+                lines[-1] += separator.rstrip()
             lines.append(fact)
     return lines
 

@@ -11,7 +11,7 @@ from components.config.stack import StackConfig
 from components.errors import ConfigError, Problem
 from components.config.reader import parse_stack_config
 from pipeline.mock_engine import Plan, run_program
-from pipeline.stack_files import StackSettings
+from pipeline.stack_files import StackSettings, read_stack_file
 from pipeline.synth import synthesize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +26,7 @@ COMPONENT = "koneksi:dynamodb:Table"
 
 
 def synth_stack(stack: str, stack_file: Path | None = None) -> Plan:
-    plan, _ = synthesize(ROOT, stack, stack_file or ROOT / f"Pulumi.{stack}.yaml")
-    return plan
+    return synthesize(ROOT, stack, read_stack_file(stack_file or ROOT / f"Pulumi.{stack}.yaml"))
 
 
 def settings_for(tables: dict[str, Any], raw: dict[str, str] | None = None, **stack_keys: Any) -> StackSettings:

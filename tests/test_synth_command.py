@@ -1,12 +1,15 @@
 """`python -m pipeline synth` as the contract describes it (issue 2, item 8)."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from pipeline.__main__ import main
+from pipeline.__main__ import cli, main
 from tests.conftest import ROOT
 
 
@@ -58,12 +61,13 @@ def test_text_is_a_tree_with_a_summary(capsys):
     status, out, _ = synth(capsys, "--stack", "prod")
     assert status == 0
     lines = out.splitlines()
-    assert lines[0] == "koneksi-dynamodb stack prod"
-    assert any("koneksi:dynamodb:Table users" in line for line in lines)
-    assert any("│   ├── aws:dynamodb/table:Table users-table  koneksi-prod-users" in line for line in lines)
-    assert "protect; retainOnDelete" in out
-    assert lines[-1] == ("22 resources: 1 table, 2 scaling targets, 2 scaling policies, 1 KMS key, 1 KMS alias, "
-                         "1 provider, 11 alarms, 1 SNS topic, 1 dashboard, 1 table component")
+    assert lines[0].startswith("Plan of stack prod")
+    assert "+ ├─ koneksi:dynamodb:Table users" in lines
+    assert any(line.startswith("+ │  ├─ aws:dynamodb/table:Table users-table  (protect; retainOnDelete") for line in lines)
+    assert "name koneksi-prod-users" in out
+    summary = out[out.index("Resources:"):].split()
+    assert " ".join(summary) == ("Resources: + 23 to create 1 table, 2 scaling targets, 2 scaling policies, 1 KMS key, "
+                                 "1 KMS alias, 1 provider, 11 alarms, 1 SNS topic, 1 dashboard, 1 table component")
 
 
 def test_the_plan_is_the_same_on_every_run(capsys):
@@ -94,7 +98,8 @@ def test_invalid_config_exits_non_zero_naming_file_and_key(capsys, tmp_path):
 
 def test_missing_stack_file_is_one_clear_line(capsys):
     status, _, err = synth(capsys, "--stack", "qa")
-    assert status == 1 and err.strip() == f"error: {ROOT / 'Pulumi.qa.yaml'}: no such file"
+    assert status == 1 and err.startswith(f"error: {ROOT / 'Pulumi.qa.yaml'}: no such file. Fix: ")
+    assert err.count("\n") == 1
 
 
 def test_commands_not_built_yet_say_so(capsys):
@@ -119,3 +124,150 @@ def test_secrets_are_never_printed(capsys, tmp_path):
     status, out, err = synth(capsys, "--stack", "staging", "--config", str(stack_file), "--json")
     assert "c2VjcmV0LXZhbHVl" not in out + err
     assert status == 1 and "koneksi-dynamodb:token: unknown key" in err
+
+
+# The stack file as the Pulumi CLI reads it: its problems and the config's, in one block
+
+STAGING = (ROOT / "Pulumi.staging.yaml").read_text()
+
+
+def test_file_and_config_problems_are_one_block_file_problems_first(capsys, tmp_path):
+    broken = tmp_path / "Pulumi.prod.yaml"
+    broken.write_text("config:\n"
+                      "  aws:region: ap-southeast-1\n"
+                      "  koneksi-dynamodb:tables:\n"
+                      "    users: {attributes: {id: S}, hashKey: id, billingMode: PROVISIONED}\n"
+                      "  alarms: {level: basic}\n"
+                      "  aws:region: ap-southeast-1\n")
+    status, out, err = synth(capsys, "--stack", "prod", "--config", str(broken))
+    assert status == 1 and out == ""
+    heading, *problems = err.splitlines()
+    assert heading == f"{broken}: {len(problems)} configuration problems"
+    assert problems[:2] == [
+        f"  {broken}:5: alarms: configuration keys should be of the form `<namespace>:<name>`. "
+        "Fix: write it as `koneksi-dynamodb:alarms`",
+        f"  {broken}:6: aws:region: duplicate key (first at line 2). Fix: keep one of them",
+    ]
+    assert any(line.startswith(f"  {broken}: koneksi-dynamodb:tables.users.capacity: ") for line in problems[2:])
+
+
+def test_file_problems_fail_the_command_even_when_the_config_is_valid(capsys, tmp_path):
+    stack_file = tmp_path / "Pulumi.staging.yaml"
+    stack_file.write_text(STAGING + "  aws:region: ap-southeast-1\n")
+    status, out, err = synth(capsys, "--stack", "staging", "--config", str(stack_file))
+    assert status == 1 and out == ""
+    assert err.splitlines() == [
+        f"{stack_file}: 1 configuration problem",
+        f"  {stack_file}:10: aws:region: duplicate key (first at line 2). Fix: keep one of them",
+    ]
+
+
+def test_a_stack_file_that_is_not_utf8_is_one_line(capsys, tmp_path):
+    stack_file = tmp_path / "Pulumi.staging.yaml"
+    stack_file.write_bytes(STAGING.encode() + b"  koneksi-dynamodb:tags: {Owner: Jos\xe9}\n")
+    status, out, err = synth(capsys, "--stack", "staging", "--config", str(stack_file))
+    assert status == 1 and out == ""
+    assert err.startswith(f"error: {stack_file}:10: not UTF-8 text") and err.count("\n") == 1
+
+
+def test_a_nested_secure_value_is_never_printed(capsys, tmp_path):
+    stack_file = tmp_path / "Pulumi.staging.yaml"
+    stack_file.write_text(STAGING + "  koneksi-dynamodb:alarms:\n    email:\n      secure: v1:bmVzdGVkLXNlY3JldA==\n")
+    status, out, err = synth(capsys, "--stack", "staging", "--config", str(stack_file), "--json")
+    assert status == 0 and "bmVzdGVkLXNlY3JldA" not in out + err
+    document = json.loads(out)
+    assert json.loads(document["config"]["koneksi-dynamodb:alarms"]) == {"email": "[secret]"}
+
+
+# --output
+
+def test_output_that_cannot_be_written_is_one_line(capsys, tmp_path):
+    if os.geteuid() == 0:  # root may write anywhere but on a filesystem that refuses it
+        no_permission = Path("/sys/plan.json")
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        no_permission = locked / "plan.json"
+    cases = [(tmp_path / "missing" / "plan.json", "no directory"), (tmp_path, "it is a directory"),
+             (no_permission, "permission denied")]
+    for target, says in cases:
+        status, out, err = synth(capsys, "--stack", "staging", "--json", "--output", str(target))
+        assert status == 1 and out == ""
+        assert err.startswith(f"error: cannot write --output {target}: {says}") and err.count("\n") == 1
+        assert not (target.exists() and target.is_file())
+
+
+@pytest.mark.parametrize("name", ["Pulumi.staging.yaml", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.newstack.yaml"])
+def test_output_never_overwrites_a_project_or_stack_file(capsys, name, tmp_path, monkeypatch):
+    project = tmp_path / "project"  # a copy, so that a regression cannot clobber the real files
+    project.mkdir()
+    for existing in ("Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / existing, project / existing)
+    monkeypatch.setattr("pipeline.__main__.PROJECT_ROOT", project)
+    monkeypatch.chdir(tmp_path)  # a relative path that resolves into the project root
+    target = project / name
+    before = target.read_bytes() if target.exists() else None
+    status, out, err = synth(capsys, "--stack", "staging", "--json", "--output", os.path.join("project", ".", name))
+    assert status == 2 and out == "" and err.count("\n") == 1 and "never writes over it" in err
+    assert (target.read_bytes() if target.exists() else None) == before
+
+
+def test_output_never_overwrites_the_stack_file_being_read(capsys, tmp_path):
+    stack_file = tmp_path / "mine.yaml"
+    stack_file.write_text(STAGING)
+    (tmp_path / "link.yaml").symlink_to(stack_file)
+    status, _, err = synth(capsys, "--stack", "staging", "--config", str(stack_file),
+                           "--output", str(tmp_path / "link.yaml"))
+    assert status == 2 and "is the stack file being read" in err
+    assert stack_file.read_text() == STAGING
+
+
+# Outside the venv, and failures nobody expected
+
+BARE_PYTHON = [getattr(sys, "_base_executable", sys.executable), "-S"]  # no site-packages: no dependencies
+
+
+def run_bare(args, cwd):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    return subprocess.run([*BARE_PYTHON, "-m", "pipeline", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_python_without_the_dependencies_reruns_with_the_venv():
+    if not (ROOT / "venv" / "bin" / "python").exists():
+        pytest.skip("no venv/ in the project root")
+    result = run_bare(["synth", "--stack", "qa"], ROOT)
+    # Reaching the stack file means the program's imports worked: it ran in venv/.
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"error: {ROOT / 'Pulumi.qa.yaml'}: no such file")
+
+
+def test_without_a_venv_one_line_says_how_to_get_one(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "pipeline", project / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    result = run_bare(["synth", "--stack", "prod", "--json"], project)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert "run `make synth STACK=prod` once (it creates venv/)" in line
+    assert "`venv/bin/python -m pipeline synth --stack prod --json`" in line
+
+    # A venv/ without the packages: one line again, and no endless re-running.
+    subprocess.run([*BARE_PYTHON[:1], "-m", "venv", "--without-pip", str(project / "venv")], check=True, timeout=60)
+    result = run_bare(["synth", "--stack", "prod"], project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert f"{project / 'venv'} lacks pulumi" in line and "make synth STACK=prod" in line
+
+
+def test_an_unexpected_failure_is_one_line_and_exit_3(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("mock runtime fell over\nsecond line")
+
+    monkeypatch.setattr("pipeline.synth.synthesize", broken)
+    assert cli(["synth", "--stack", "staging"]) == 3
+    out, err = capsys.readouterr()
+    assert out == "" and err == ("error: RuntimeError: mock runtime fell over second line (this is a bug: please "
+                                 "report it with the command you ran)\n")
+    with pytest.raises(RuntimeError):  # only the command line hides it: tests still see the failure
+        main(["synth", "--stack", "staging"])

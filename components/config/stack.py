@@ -137,8 +137,8 @@ class StackConfig(ConfigModel):
 
     @rule("network", "aws")
     def _admin_roles_in_the_stacks_partition(self, context):
-        for number, arn in enumerate(self.network.admin_role_arns if self.network else []):
-            found = ROLE_ARN.fullmatch(arn)
+        for number, role_arn in enumerate(self.network.admin_role_arns if self.network else []):
+            found = ROLE_ARN.fullmatch(role_arn)
             if found and found["partition"] != self.partition:
                 yield Problem(("network", "adminRoleArns", number), f"the role is in partition {found['partition']}, "
                               f"the stack in {self.partition}", f"use a role ARN of the {self.partition} partition")
