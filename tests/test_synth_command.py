@@ -271,3 +271,43 @@ def test_an_unexpected_failure_is_one_line_and_exit_3(capsys, monkeypatch):
                                  "report it with the command you ran)\n")
     with pytest.raises(RuntimeError):  # only the command line hides it: tests still see the failure
         main(["synth", "--stack", "staging"])
+
+
+HEADER = "config:\n  aws:region: ap-southeast-1\n"
+USERS_TABLE = "  koneksi-dynamodb:tables:\n    users: {attributes: {id: S}, hashKey: id}\n"
+
+
+@pytest.mark.parametrize("body, status, says", [
+    ("  koneksi-dynamodb:tables:\n    my table: {attributes: {id: S}, hashKey: id}\n", 1,
+     "koneksi-dynamodb:tables.my table: 'my table' is not a valid table key"),
+    (USERS_TABLE + "  koneksi-dynamodb:my key: 1\n", 1, "koneksi-dynamodb:my key: unknown key"),
+    (USERS_TABLE + "  koneksi-dynamodb:alarms: {latencyMs: .inf}\n", 1,
+     "koneksi-dynamodb:alarms.latencyMs: inf is not a finite number"),
+    (USERS_TABLE + "  koneksi-dynamodb:alarms: {readThrottleEvents: .nan}\n", 1, "readThrottleEvents"),
+    (USERS_TABLE + "  koneksi-dynamodb:tags: {Since: 2024-01-01}\n", 0, ""),
+    (USERS_TABLE + "  koneksi-dynamodb:alarms: {latencyMs: {secure: v1:c2VjcmV0}}\n", 1,
+     "koneksi-dynamodb:alarms.latencyMs: is a secret, which synth cannot decrypt"),
+])
+def test_inputs_that_once_crashed_get_an_answer(capsys, tmp_path, body, status, says):
+    stack_file = tmp_path / "Pulumi.staging.yaml"
+    stack_file.write_text(HEADER + body)
+    assert main(["synth", "--stack", "staging", "--config", str(stack_file)]) == status
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+
+
+def test_a_run_closes_every_event_loop_it_opened(monkeypatch):
+    """A loop left open is closed by the garbage collector at exit, after its sockets: that printed
+    `Exception ignored in: BaseEventLoop.__del__` in about one run in twenty."""
+    import asyncio
+
+    from tests.conftest import USERS, synth_tables
+    opened = []
+    original = asyncio.BaseEventLoop.__init__
+
+    def tracking(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        opened.append(self)
+    monkeypatch.setattr(asyncio.BaseEventLoop, "__init__", tracking)
+    synth_tables({"users": USERS})
+    assert len(opened) >= 2 and all(loop.is_closed() for loop in opened)
