@@ -55,7 +55,7 @@ class ConfigModel(BaseModel):
             valid = cls._valid_fields(data, context)
             if valid is not None:
                 usable = valid.keys() | cls._defaulted(data)
-                problems += cls._partial(valid, usable)._broken_rules(context, usable)
+                problems += cls._partial(valid, usable)._broken_rules(context, usable, partial=True)
             raise Invalid(problems) from None
         problems = model._broken_rules(context, cls.model_fields.keys())
         if problems:
@@ -66,15 +66,18 @@ class ConfigModel(BaseModel):
     def settle(self, context: Mapping[str, Any]) -> None:
         """Defaults that depend on other fields or on the context; runs once the model is valid."""
 
-    def _broken_rules(self, context: Mapping[str, Any], valid_fields: Iterable[str]) -> list[Problem]:
+    def _broken_rules(self, context: Mapping[str, Any], valid_fields: Iterable[str],
+                      partial: bool = False) -> list[Problem]:
         valid_fields = set(valid_fields)
         problems = []
         for check in _rules_of(type(self)):
             if check.rule_fields <= valid_fields:
                 try:
                     problems += list(check(self, context))
-                except AttributeError:  # it reads a field that is invalid (see `_partial`)
-                    continue
+                except AttributeError:
+                    if not partial:
+                        raise
+                    # The rule reads a field that is invalid, absent from the partial model.
         return problems
 
     @classmethod
