@@ -4,7 +4,7 @@ VENV := venv
 STACK ?= staging
 INSTALLED := $(VENV)/.installed
 
-.PHONY: synth test bench
+.PHONY: synth test bench readme
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,3 +19,6 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	@$(VENV)/bin/python -m bench $(ARGS)
+
+readme: $(INSTALLED)
+	$(VENV)/bin/python -m components.config.reference README.md

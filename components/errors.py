@@ -32,8 +32,11 @@ class Problem:
     reason: str
     fix: str
 
-    def render(self, stack_file: str, secrets: Collection[str] = ()) -> str:
-        return scrub(f"{stack_file}: {key_path(self.path)}: {self.reason}. Fix: {self.fix}", secrets)
+    def render(self, stack_file: str, secrets: Collection[str] = (), secret_keys: Collection[str] = ()) -> str:
+        """`secrets` never show; under a key of `secret_keys` no value of them shows, however short."""
+        where = key_path(self.path)
+        under_secret = any(where == key or where.startswith((f"{key}.", f"{key}[")) for key in secret_keys)
+        return scrub(f"{stack_file}: {where}: {self.reason}. Fix: {self.fix}", secrets, everywhere=under_secret)
 
 
 class Invalid(ValueError):
@@ -59,31 +62,34 @@ class ConfigError(pulumi.RunError):
     values of the stack's secret keys: no message shows them.
     """
 
-    def __init__(self, problems: list[Problem], stack_file: str, secrets: Collection[str] = ()):
+    def __init__(self, problems: list[Problem], stack_file: str, secrets: Collection[str] = (),
+                 secret_keys: Collection[str] = ()):
         self.problems = problems
         self.stack_file = stack_file
         self.secrets = secrets
+        self.secret_keys = secret_keys
         super().__init__(self.render(stack_file))
 
     def render(self, stack_file: str) -> str:
         count = len(self.problems)
         heading = f"{stack_file}: {count} configuration problem{'s' if count != 1 else ''}"
-        return "\n".join([heading, *("  " + p.render(stack_file, self.secrets) for p in self.problems)])
+        return "\n".join([heading, *("  " + p.render(stack_file, self.secrets, self.secret_keys)
+                                     for p in self.problems)])
 
 
-def scrub(text: str, secrets: Collection[str]) -> str:
+def scrub(text: str, secrets: Collection[str], everywhere: bool = False) -> str:
     """`text` with every secret value replaced by the placeholder, longest first (a secret may
-    contain another)."""
+    contain another). A value of fewer than four characters is replaced only where it stands
+    quoted, as messages quote the values they echo (`id` must not blank every word "id"), unless
+    `everywhere`: then each standalone occurrence goes."""
     for secret in sorted(secrets, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w.@-]){re.escape(secret)}(?![\w.@-])" if _is_word(secret) else re.escape(secret),
-                      SECRET_PLACEHOLDER, text)
+        if len(secret) >= 8:
+            text = text.replace(secret, SECRET_PLACEHOLDER)
+        elif len(secret) >= 4 or everywhere:
+            text = re.sub(rf"(?<![\w.@-]){re.escape(secret)}(?![\w.@-])", SECRET_PLACEHOLDER, text)
+        else:
+            text = re.sub(rf"(['\"`]){re.escape(secret)}\1", rf"\g<1>{SECRET_PLACEHOLDER}\g<1>", text)
     return text
-
-
-def _is_word(secret: str) -> bool:
-    """Short numbers and words are replaced only where they stand alone, so that `5` does not
-    blank every digit 5 of a message."""
-    return len(secret) < 8
 
 
 def key_path(path: Path) -> str:
@@ -140,10 +146,15 @@ def _describe(detail: dict[str, Any], loc: Path, model: type[BaseModel]) -> Prob
     if kind == "finite_number":
         return Problem(loc, f"{given!r} is not a finite number", "write a finite number, e.g. 72.5")
     if kind == "string_type":
+        # YAML has already read the unquoted value: 012345678901 became 12345678901, so echoing
+        # what was read back as the fix could propose a different value.
         return Problem(loc, f"expected text, got {_shape(given)} {given!r}",
-                       f"quote it: '{given}'" if isinstance(given, (int, float, bool)) else "write it as text")
+                       f"put the value in quotes, exactly as meant (unquoted, YAML reads it as {_shape(given)})"
+                       if isinstance(given, (int, float, bool)) else "write it as text")
     if kind in _BOUNDS:
         reason, fix = _BOUNDS[kind]
+        if ctx.get("actual_length") is None and hasattr(given, "__len__"):
+            ctx = {**ctx, "actual_length": len(given)}  # pydantic leaves it out for maps
         return Problem(loc, reason.format(given=given, **ctx), fix.format(**ctx))
     return Problem(loc, f"{detail['msg'].removeprefix('Value error, ')} (got {given!r})",
                    "see the README's configuration reference for this key")
@@ -163,8 +174,10 @@ _BOUNDS = {
 
 
 def _shape(value: Any) -> str:
+    if value in (None, "", "null"):  # an empty key reaches the program as null
+        return "nothing"
     return {list: "a list", dict: "a map", str: "text", bool: "a boolean", int: "a number",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+            float: "a number"}.get(type(value), type(value).__name__)
 
 
 def _keys_at(model: type[BaseModel], loc: Path) -> list[str]:

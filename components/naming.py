@@ -59,6 +59,7 @@ class DerivedName:
     name: str
     source: Path  # the config key it is derived from
     rule: Optional[NameRule] = None
+    fix: str = "shorten the key or names it is built from (or set the table's `name`)"
 
 
 def name_problems(names: Iterable[DerivedName]) -> list[Problem]:
@@ -71,8 +72,7 @@ def name_problems(names: Iterable[DerivedName]) -> list[Problem]:
     for derived in names:
         broken = derived.rule.problem(derived.name) if derived.rule else ""
         if broken:
-            problems.append(Problem(derived.source, f"derived {broken}",
-                                    "shorten the key or names it is built from (or set the table's `name`)"))
+            problems.append(Problem(derived.source, f"derived {broken}", derived.fix))
         if derived.unique_among is None:
             continue
         unique = (derived.unique_among, derived.name)
@@ -88,16 +88,19 @@ def name_problems(names: Iterable[DerivedName]) -> list[Problem]:
     return problems
 
 
+STACK_NAME_FIX = "shorten `project` or `environment` (they start every name of the stack)"
+
+
 def stack_resource_names(prefix: str) -> list[DerivedName]:
     """The stack-wide names that must fit their services' rules (dashboards: `dashboard_name`)."""
     names = StackNames(prefix, region="")
-    return [DerivedName("KMS aliases", names.key_alias, ("project",), KMS_ALIAS),
-            DerivedName("SNS topics", names.topic, ("project",), TOPIC_NAME)]
+    return [DerivedName("KMS aliases", names.key_alias, ("project",), KMS_ALIAS, STACK_NAME_FIX),
+            DerivedName("SNS topics", names.topic, ("project",), TOPIC_NAME, STACK_NAME_FIX)]
 
 
 def dashboard_name(names: StackNames, tables: int) -> DerivedName:
     """A stack has at most one dashboard per table: the last one possible has the longest name."""
-    return DerivedName("dashboards", names.dashboard(max(tables, 1))[1], ("project",), DASHBOARD_NAME)
+    return DerivedName("dashboards", names.dashboard(max(tables, 1))[1], ("project",), DASHBOARD_NAME, STACK_NAME_FIX)
 
 
 ALARM_NAMES = "alarm names"

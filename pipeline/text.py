@@ -1,6 +1,6 @@
 """The plan as text a reviewer reads before `pulumi up`: one `+` line per resource, as `pulumi
 preview` draws them, each followed by every setting it was configured with, then the
-diagnostics and a `N to create` summary that counts what the JSON counts.
+diagnostics, the stack's outputs and a `N to create` summary that counts what the JSON counts.
 
 Width follows the terminal (`COLUMNS` when set); piped output is 120 columns wide. Lines break
 only between facts, never inside a value: a fact longer than the line keeps its own line.
@@ -71,6 +71,9 @@ def _index(i: State, plan: "References") -> list[str]:
     throughput = i.get("provisionedThroughput")
     if throughput:
         facts.append(f"created with read {throughput['readCapacityUnits']} write {throughput['writeCapacityUnits']}")
+    before = plan.dependency_names("aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex")
+    if before:  # DynamoDB builds one index of a table at a time
+        facts.append(f"built after {', '.join(before)}")
     return facts + _on_demand(i.get("onDemandThroughput"))
 
 
@@ -208,10 +211,13 @@ class References:
     def __init__(self, state: State, states: dict[str, State]):
         self.dependencies = [states[urn] for urn in state["dependencies"] if urn in states]
 
+    def dependency_names(self, type_: str) -> list[str]:
+        return [d["urn"].rsplit("::", 1)[1] for d in self.dependencies if d["type"] == type_]
+
     def named_dependency(self, inputs: State, value: Any, type_: str, noun: str) -> str:
         if value not in ("[unknown]", None):
             return str(value)
-        found = [d["urn"].rsplit("::", 1)[1] for d in self.dependencies if d["type"] == type_]
+        found = self.dependency_names(type_)
         return f"the {noun} {found[0]}" if len(found) == 1 else "a value known after deployment"
 
 
@@ -220,6 +226,13 @@ def summary(plan: Plan) -> str:
     rank = {type_: i for i, type_ in enumerate(NOUNS)}
     counts = Counter(sorted((r["type"] for r in plan.resources()), key=lambda t: (rank.get(t, len(rank)), t)))
     return ", ".join(f"{count} {NOUNS.get(type_, (type_, type_))[count != 1]}" for type_, count in counts.items())
+
+
+def _flattened(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested outputs as `tables.users.name`-style keys, in key order."""
+    if isinstance(value, dict) and value:
+        return [item for key in sorted(value) for item in _flattened(value[key], f"{prefix}{key}.")]
+    return [(prefix.rstrip("."), value)]
 
 
 def _wrap(facts: list[str], width: int, separator: str = "; ") -> list[str]:
@@ -286,6 +299,10 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
         for diagnostic in plan.diagnostics:
             style = "red" if diagnostic["severity"] == "error" else "yellow"
             console.print(Text(f"  {diagnostic['severity']}: ", style=style) + Text(diagnostic["message"]))
+    console.print()
+    console.print(Text("Outputs:", style="bold"))
+    for name, value in _flattened(plan.outputs):
+        console.print(Text(f"    {name}: ") + Text(value if isinstance(value, str) else json.dumps(value)))
     console.print()
     console.print(Text("Resources:", style="bold"))
     console.print(Text(f"    + {len(plan.steps)} to create", style="green"))

@@ -173,7 +173,7 @@ def _resolve_tagged(tag: str, text: str) -> tuple[Any, Optional[str]]:
 
 
 class _Collection:
-    __slots__ = ("value", "is_map", "key", "lines", "line", "anchor", "start", "secret", "merges")
+    __slots__ = ("value", "is_map", "key", "lines", "line", "anchor", "start", "secret", "merges", "height")
 
     def __init__(self, value, is_map, line, anchor, start):
         self.value = value
@@ -185,6 +185,7 @@ class _Collection:
         self.start = start
         self.secret = False
         self.merges: list[tuple[Any, int]] = []
+        self.height = 0  # the deepest nesting below it so far
 
 
 _NO_KEY, _MERGE, _SKIP = object(), object(), object()
@@ -195,9 +196,14 @@ class YamlReader:
     `interface{}`, collecting the problems the CLI would refuse the file for."""
 
     def __init__(self, path: Path, if_missing: str = "check the stack name (a stack's file is Pulumi.<stack>.yaml "
-                 "in the project root), or name another file with --config"):
+                 "in the project root), or name another file with --config", max_height: int = MAX_DEPTH,
+                 too_deep: str = f"nested deeper than {MAX_DEPTH} levels (go-yaml's limit, so the Pulumi CLI refuses "
+                                 "it too)"):
+        """`max_height`: how deeply a value may nest, aliases expanded (`too_deep` says why not)."""
         self.path = path
         self.if_missing = if_missing
+        self.max_height = max_height
+        self.too_deep = too_deep
         self.problems: list[StackFileProblem] = []
         self.root_line = 1
         self.root_lines: dict[str, int] = {}  # top-level keys of the document
@@ -273,7 +279,7 @@ class YamlReader:
                     if why:
                         self.problem(event.start_mark.line + 1, why, "remove the tag or correct the value")
                 if event.anchor is not None:
-                    self.anchors[event.anchor] = (value, 1, False)
+                    self.anchors[event.anchor] = (value, 1, False, 0)
                 self.add(value, event.start_mark.line + 1, False, merge_key)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 line = event.start_mark.line + 1
@@ -294,12 +300,14 @@ class YamlReader:
         # Only the first document counts, as with yaml.Unmarshal: the rest is never parsed.
         return self.document
 
-    def add(self, value: Any, line: int, secret: bool, merge_key: bool = False) -> None:
-        """A complete node, handed to the collection it belongs to (or the document)."""
+    def add(self, value: Any, line: int, secret: bool, merge_key: bool = False, height: int = 0) -> None:
+        """A complete node, handed to the collection it belongs to (or the document). `height` is
+        how deeply the node nests (a scalar 0)."""
         if not self.stack:
             self.document, self.root_line, self.done = value, line, True
             return
         parent = self.stack[-1]
+        parent.height = max(parent.height, height)
         if not parent.is_map:
             parent.value.append(value)
             parent.secret = parent.secret or secret
@@ -335,17 +343,24 @@ class YamlReader:
             self.merge(collection)
         depth = len(self.stack)
         secret = collection.secret
-        # `{secure: <ciphertext>}` inside a config value: Pulumi's isSecureValue.
-        if collection.is_map and depth >= 2 and len(value) == 1 and type(value.get("secure")) is str:
+        # `{secure: <ciphertext>}` inside a config value: Pulumi's isSecureValue. One whose
+        # ciphertext is not text is broken, but still never shown.
+        if collection.is_map and depth >= 2 and len(value) == 1 and "secure" in value:
+            if type(value["secure"]) is not str:
+                self.problem(collection.line, "a `secure:` value must be the ciphertext text that `pulumi config set "
+                             "--secret` writes", "set the value again with `pulumi config set --secret`")
             value, secret = SECURE, True
+        height = collection.height + 1
+        if height > self.max_height:
+            raise self.fail(collection.line, self.too_deep, "flatten the structure")
         if collection.anchor is not None:
-            self.anchors[collection.anchor] = (value, self.decodes - collection.start, secret)
+            self.anchors[collection.anchor] = (value, self.decodes - collection.start, secret, height)
             self.open_anchors[collection.anchor] -= 1
         if depth == 0 and collection.is_map:
             self.root_lines = collection.lines
         elif depth == 1 and collection.is_map and self.stack[0].is_map and self.stack[0].key == "config":
             self.config_lines = collection.lines
-        self.add(value, collection.line, secret)
+        self.add(value, collection.line, secret, height=height)
 
     def merge(self, collection: _Collection) -> None:
         """`<<: *defaults` (or a list of them): keys written in the map win, then the first source."""
@@ -371,14 +386,14 @@ class YamlReader:
         if name not in self.anchors:
             raise self.fail(line, f"alias `*{name}` refers to no anchor defined before it",
                             f"define `&{name}` earlier in the file, or remove the alias")
-        value, size, secret = self.anchors[name]
+        value, size, secret, height = self.anchors[name]
         self.decodes += 1 + size
         self.alias_decodes += size
         if self.alias_decodes > 100 and self.decodes > 1000 and \
                 self.alias_decodes / self.decodes > _allowed_alias_ratio(self.decodes):
             raise self.fail(line, "refused: its aliases expand without bound (excessive aliasing, which the "
                             "Pulumi CLI refuses too)", "write the repeated values out instead of aliases of aliases")
-        self.add(value, line, secret)
+        self.add(value, line, secret, height=height)
 
     def problem(self, line: int, reason: str, fix: str, key: Optional[str] = None) -> None:
         self.problems.append(StackFileProblem(line, self.key_path(key), reason, fix))

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from components.config import limits
-from components.config.provider import KNOWN_REGIONS
+from components.config.limits import KNOWN_REGIONS
 from tests.botocore_shapes import LOADER, Untranslatable, java_regex, request_problems, service, shape
 from tests.planned_requests import OPERATIONS
 

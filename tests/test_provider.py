@@ -70,3 +70,35 @@ def test_a_key_of_an_unknown_namespace_warns():
 def test_aws_keys_are_checked_as_the_provider_types_them(key, value, path, words):
     found = problems({"users": USERS}, raw={key: value})
     assert any(p.path == path and words in p.reason + p.fix for p in found), found
+
+
+@pytest.mark.parametrize("key, value, path, words", [
+    ("aws:retryMode", "bogus", ("aws", "retryMode"), "'standard' or 'adaptive'"),
+    ("aws:ec2MetadataServiceEndpointMode", "IPv7", ("aws", "ec2MetadataServiceEndpointMode"), "'IPv4' or 'IPv6'"),
+    ("aws:s3UsEast1RegionalEndpoint", "whatever", ("aws", "s3UsEast1RegionalEndpoint"), "'legacy' or 'regional'"),
+    ("aws:maxRetries", "-1", ("aws", "maxRetries"), "at least 0"),
+    ("aws:assumeRoles", '[{"roleArn": "not-an-arn"}]', ("aws", "assumeRoles", 0, "roleArn"), "IAM role ARN"),
+    ("aws:assumeRoles", '[{"roleArn": "arn:aws:iam::123456789012:role/r", "duration": "5"}]',
+     ("aws", "assumeRoles", 0, "duration"), "not a duration"),
+    ("aws:assumeRoles", '[{"roleArn": "arn:aws:iam::123456789012:role/r", "duration": "13h"}]',
+     ("aws", "assumeRoles", 0, "duration"), "15 minutes to 12 hours"),
+    ("aws:assumeRoles", '[{"rolearn": "x"}]', ("aws", "assumeRoles", 0, "rolearn"), "did you mean 'roleArn'"),
+    ("aws:ignoreTags", '{"keys": "x"}', ("aws", "ignoreTags", "keys"), "expected a list"),
+])
+def test_the_providers_documented_values_are_checked(key, value, path, words):
+    found = problems({"users": USERS}, raw={key: value})
+    assert any(p.path == path and words in p.reason + p.fix for p in found), found
+
+
+def test_allowed_and_forbidden_account_ids_exclude_each_other():
+    found = problems({"users": USERS}, raw={"aws:allowedAccountIds": '["123456789012"]',
+                                            "aws:forbiddenAccountIds": '["210987654321"]'})
+    assert [p.path for p in found] == [("aws", "forbiddenAccountIds")]
+
+
+def test_structured_settings_reach_the_provider_as_written():
+    plan = synth_with({"aws:assumeRoles": json.dumps([{**ASSUME[0], "duration": "1h"}]),
+                       "aws:ignoreTags": '{"keyPrefixes": ["kubernetes.io/"]}'})
+    inputs = named(plan, PROVIDER, "aws")["inputs"]
+    assert json.loads(inputs["assumeRoles"]) == [{**ASSUME[0], "duration": "1h"}]
+    assert json.loads(inputs["ignoreTags"]) == {"keyPrefixes": ["kubernetes.io/"]}

@@ -24,7 +24,8 @@ def plan():
 
 
 def secret_inputs(plan, type_):
-    return {name for r in plan.resources(type_) for name, value in r["inputs"].items() if value == "[secret]"}
+    """The inputs that hold a secret, whole or in part."""
+    return {name for r in plan.resources(type_) for name, value in r["inputs"].items() if "[secret]" in json.dumps(value)}
 
 
 def test_no_secret_value_appears_anywhere_in_the_plan(plan):
@@ -61,3 +62,49 @@ def test_synth_checks_around_a_secret_it_cannot_decrypt():
     """Offline, a `secure:` leaf is the placeholder: text values pass, the rest is still checked."""
     config = parse({"users": USERS}, alarms={"email": "[secret]"})
     assert config.alarms.email == "[secret]"
+
+
+def test_marking_keeps_every_inputs_shape(plan):
+    """Only the values holding a secret are wrapped: a list of route tables stays a list, and an
+    alarm's actions stay a list of one topic."""
+    [endpoint] = plan.resources("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert endpoint["inputs"]["routeTableIds"] == ["[secret]"]
+    assert all(a["inputs"]["alarmActions"] == ["[unknown]"] for a in plan.resources("aws:cloudwatch/metricAlarm:MetricAlarm"))
+
+
+def test_a_secret_number_is_kept_secret_only_where_that_keys_numbers_go():
+    """`alarms.latencyMs: 5` is secret in the latency alarms' thresholds, not in a table's read
+    capacity of 5 or an alarm's 5 evaluation periods."""
+    table = {**USERS, "billingMode": "PROVISIONED", "capacity": {"read": 5, "write": 5}}
+    settings = settings_for({"users": table}, alarms={"email": EMAIL, "latencyMs": 5})
+    settings.secret_keys = ["koneksi-dynamodb:alarms"]
+    plan = run_program(ROOT, PROJECT, "prod", settings)
+    [table_state] = plan.resources("aws:dynamodb/table:Table")
+    assert (table_state["inputs"]["readCapacity"], table_state["inputs"]["writeCapacity"]) == (5, 5)
+    alarms = {a["inputs"]["name"]: a["inputs"] for a in plan.resources("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert alarms["koneksi-prod-users-GetItem-latency"]["threshold"] == "[secret]"
+    assert alarms["koneksi-prod-users-read-throttles"]["evaluationPeriods"] == 5
+
+
+def test_under_a_secret_key_no_value_of_it_shows_however_short():
+    settings = settings_for({"users": {**USERS, "billingMode": "PROVISIONED",
+                                      "capacity": {"read": {"min": 7, "max": 3}, "write": 1}}})
+    from components.config.reader import parse_stack_config
+    with pytest.raises(ConfigError) as raised:
+        parse_stack_config(settings.values, "staging", "Pulumi.staging.yaml", ["koneksi-dynamodb:tables"])
+    message = str(raised.value)
+    assert "min ([secret]) is greater than max ([secret])" in message
+    assert "hashKey" not in message or "'id'" not in message
+
+
+@pytest.mark.parametrize("key", ["project", "environment"])
+def test_a_key_that_names_resources_cannot_be_a_secret(key):
+    from components.config.reader import parse_stack_config
+    settings = settings_for({"users": USERS}, **{key: "qa"})
+    with pytest.raises(ConfigError) as raised:
+        parse_stack_config(settings.values, "staging", "Pulumi.staging.yaml", [f"koneksi-dynamodb:{key}"])
+    [problem] = raised.value.problems
+    assert problem.path == (key,) and "Pulumi never encrypts resource names" in problem.reason
+    # Offline, the placeholder is refused the same way.
+    from tests.conftest import problems
+    assert any("never encrypts" in p.reason for p in problems({"users": {**USERS, "name": "[secret]"}}))

@@ -234,11 +234,15 @@ def test_a_nested_secure_value_is_a_placeholder_at_its_leaf_only(tmp_path):
     assert ciphertext not in repr(settings)
 
 
-def test_only_a_single_text_secure_key_is_a_secret(tmp_path):
-    settings = read(tmp_path, "config:\n  koneksi-dynamodb:a: {secure: 5}\n"
+def test_a_secure_value_that_is_not_text_is_a_problem_and_still_never_shown(tmp_path):
+    settings = read(tmp_path, "config:\n  koneksi-dynamodb:a: {secure: [AAAABBBB]}\n"
                     "  koneksi-dynamodb:b: {secure: v1:x, other: 1}\n")
-    assert value(settings, "a") == {"secure": 5} and value(settings, "b") == {"secure": "v1:x", "other": 1}
-    assert settings.secret_keys == []
+    assert settings.values[f"{PROJECT}:a"] == SECRET and settings.secret_keys == [f"{PROJECT}:a"]
+    [problem] = settings.problems
+    assert problem.line == 2 and "must be the ciphertext text" in problem.reason
+    assert "AAAABBBB" not in problem.render("F")
+    # A map with more keys than `secure` is no secret: an ordinary value.
+    assert value(settings, "b") == {"secure": "v1:x", "other": 1}
 
 
 # What is refused: one line each, with the file, the line when there is one, and the fix
@@ -294,3 +298,12 @@ def test_a_missing_file_or_a_directory_is_refused_in_one_line(tmp_path):
             read_stack_file(path)
         message = str(raised.value)
         assert message.startswith(f"{path}: {says}") and "Fix: " in message and "\n" not in message
+
+
+def test_values_nested_deeper_than_any_setting_are_refused_aliases_included(tmp_path):
+    deep = "[" * 40 + "]" * 40
+    with pytest.raises(StackFileError, match="nested deeper than 32 levels"):
+        read(tmp_path, f"config:\n  koneksi-dynamodb:alarms: {deep}\n")
+    chain = "".join(f"  x:y{n}: &a{n} [*a{n - 1}]\n" for n in range(1, 40))
+    with pytest.raises(StackFileError, match="aliases expanded"):
+        read(tmp_path, f"config:\n  x:y0: &a0 [1]\n{chain}")

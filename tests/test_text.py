@@ -92,3 +92,11 @@ def test_diagnostics_are_listed_before_the_summary():
     text = plain(synth_tables({"users": USERS}))
     assert text.index("Diagnostics:") < text.index("Resources:")
     assert "warning: alarms go to the topic koneksi-staging-dynamodb-alarms" in text
+
+
+def test_the_gsi_chain_and_the_outputs_are_shown():
+    table = {"attributes": {"id": "S", "a": "S", "b": "S"}, "hashKey": "id",
+             "globalSecondaryIndexes": {"ByA": {"hashKey": "a"}, "ByB": {"hashKey": "b"}}}
+    text = plain(synth_tables({"t": table}), width=400)
+    assert "index ByB of koneksi-staging-t" in text and "built after t-ByA-index" in text
+    assert "    tables.t.name: koneksi-staging-t" in text.splitlines()

@@ -254,7 +254,8 @@ def test_booleans_are_true_or_false_and_text_is_text(key, value, words):
 
 def test_a_number_where_text_belongs_is_refused_with_the_quoted_fix():
     [problem] = problems({"users": USERS}, tags={"CostCenter": 42})
-    assert problem.path == ("tags", "CostCenter") and problem.fix == "quote it: '42'"
+    assert problem.path == ("tags", "CostCenter")
+    assert problem.fix == "put the value in quotes, exactly as meant (unquoted, YAML reads it as a number)"
 
 
 def test_numbers_may_come_as_numeric_text_as_pulumi_config_set_stores_them():
@@ -376,3 +377,63 @@ def test_no_stack_fix_suggests_a_value_that_is_then_refused(stack_keys, path):
         else:
             fixed = {path[0]: _apply(stack_keys[path[0]], path[1:], value)}
         parse({"users": USERS}, **fixed)
+
+
+# Found by a review of the hardening: each was accepted, or reported one run at a time.
+KEY_IN = "arn:aws:kms:{region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_numbers_must_fit_the_api_fields_they_reach():
+    """botocore types DynamoDB units as `long` and Application Auto Scaling capacities as `integer`."""
+    found = problems({"users": {**PROVISIONED, "capacity": {
+        "read": 2**63, "write": {"min": 1, "max": 2**31, "scaleInCooldown": 2**31}}}})
+    assert {p.path[-1]: p.reason.split(" is ")[1] for p in found} == {
+        "read": "above the maximum of 9223372036854775807", "max": "above the maximum of 2147483647",
+        "scaleInCooldown": "above the maximum of 2147483647"}
+
+
+def test_key_arns_of_other_regions_are_refused_for_every_table_at_once():
+    found = problems({"a": {**USERS, "encryption": KEY_IN.format(region="eu-west-1")},
+                      "b": {**USERS, "encryption": KEY_IN.format(region="us-east-1"), "stream": "ALL"}})
+    assert {p.path for p in found} == {("tables", "a", "encryption"), ("tables", "b", "encryption"),
+                                       ("tables", "b", "stream")}
+    assert all("use a KMS key of ap-southeast-1" in p.fix for p in found if p.path[-1] == "encryption")
+
+
+def test_an_alarm_topic_of_another_partition_is_refused_and_of_another_region_warned():
+    [problem] = problems({"users": USERS}, alarms={"snsTopicArn": "arn:aws-cn:sns:cn-north-1:123456789012:ops"})
+    assert problem.path == ("alarms", "snsTopicArn") and "partition aws-cn" in problem.reason
+    config = parse({"users": USERS}, alarms={"snsTopicArn": "arn:aws:sns:us-east-1:123456789012:ops"})
+    assert any("is a topic in us-east-1" in warning for warning in config.warnings)
+
+
+def test_one_wrong_tag_does_not_hide_anothers_problems():
+    found = problems({"users": USERS}, tags={"aws:team": "x", "n": 5, "Owner": "line\nbreak"})
+    assert {p.path for p in found} == {("tags", "aws:team"), ("tags", "n"), ("tags", "Owner")}
+
+
+def test_an_include_projection_names_each_non_key_attribute_once():
+    found = problems({"users": {**USERS, "globalSecondaryIndexes": {
+        "Twice": {"hashKey": "email", "projection": ["name", "name"]},
+        "Keys": {"hashKey": "email", "projection": ["id", "email", "name"]}}}})
+    reasons = {p.path[-2]: p.reason for p in found}
+    assert reasons["Twice"] == "attribute(s) name listed twice"
+    assert reasons["Keys"].startswith("key attribute(s) email, id are always projected")
+
+
+def test_a_map_over_its_limit_says_how_many_entries_it_has():
+    table = {"attributes": {"id": "S"}, "hashKey": "id",
+             "globalSecondaryIndexes": {f"index{i}": {"hashKey": "id"} for i in range(21)}}
+    [problem] = problems({"t": table})
+    assert problem.reason == "has 21 entries, at most 20 allowed"
+
+
+def test_an_empty_key_is_called_empty():
+    [problem] = problems({"users": USERS}, network="null")
+    assert problem.reason == "expected a map of keys, got nothing"
+
+
+def test_stack_wide_names_that_do_not_fit_say_to_shorten_project_or_environment():
+    found = problems({"users": {**USERS, "name": "users"}}, project="p" * 240)
+    assert found and all(p.fix == "shorten `project` or `environment` (they start every name of the stack)"
+                         for p in found)

@@ -23,6 +23,7 @@ from pydantic.alias_generators import to_camel
 from pydantic.errors import PydanticUserError
 
 from ..errors import SECRET_PLACEHOLDER, Invalid, Problem, invalid, problems_from
+from .limits import KNOWN_REGIONS, partition_of
 
 Rule = Callable[[Any, Mapping[str, Any]], Iterable[Problem]]
 
@@ -38,8 +39,10 @@ def rule(*fields: str) -> Callable[[Rule], Rule]:
 class ConfigModel(BaseModel):
     """camelCase keys, unknown keys rejected, strict types, every problem reported at once.
 
-    Validate with `context={"prod": <environment is prod>}`. After every rule has passed,
-    `settle(context)` fills the defaults that depend on more than one field.
+    Validate with `context={"prod": <environment is prod>, "region": <aws:region as written>,
+    "warnings": []}`: fields check ARNs against the stack's region and partition, and append what
+    deserves a warning only. After every rule has passed, `settle(context)` fills the defaults that
+    depend on more than one field.
     """
 
     model_config = ConfigDict(extra="forbid", alias_generator=to_camel, validate_by_name=True, strict=True)
@@ -196,3 +199,47 @@ def not_supported_yet(*values: str, fix: str) -> BeforeValidator:
             raise invalid(reason=f"{value} is not supported yet by this program", fix=fix)
         return value
     return BeforeValidator(check)
+
+
+def stack_region(info: ValidationInfo) -> Optional[str]:
+    """The stack's region as written (it may itself be invalid: then ARNs are not compared)."""
+    region = (info.context or {}).get("region")
+    return region if isinstance(region, str) and region in KNOWN_REGIONS else None
+
+
+def warn(info: ValidationInfo, message: str) -> None:
+    warnings = (info.context or {}).get("warnings")
+    if warnings is not None and message not in warnings:
+        warnings.append(message)
+
+
+def arn_in_stack(pattern: re.Pattern, what: str, same_region: bool = True) -> AfterValidator:
+    """An ARN (matched by `pattern`, with groups `partition` and `region`) must be in the stack's
+    partition, and (`same_region`) its region."""
+    def check(value: str, info: ValidationInfo) -> str:
+        found = pattern.fullmatch(value)
+        region = stack_region(info)
+        if not found or region is None:
+            return value
+        if found["partition"] != partition_of(region):
+            raise invalid(reason=f"the {what} is in partition {found['partition']}, the stack in {partition_of(region)}",
+                          fix=f"use a {what} of the {partition_of(region)} partition")
+        if same_region and found.groupdict().get("region") not in (None, region):
+            raise invalid(reason=f"the {what} is in {found['region']}, the stack in {region}",
+                          fix=f"use a {what} of {region}")
+        return value
+    return AfterValidator(check)
+
+
+NAMES_ARE_NEVER_SECRET = ("is a secret, but it names resources, and Pulumi never encrypts resource names (URNs, "
+                          "physical names)", "set it without --secret")
+
+
+def _not_secret(value: Any) -> Any:
+    if value == SECRET_PLACEHOLDER:
+        raise invalid(reason=NAMES_ARE_NEVER_SECRET[0], fix=NAMES_ARE_NEVER_SECRET[1])
+    return value
+
+
+# A value that names resources: refused as a secret (`reader` refuses its key under `pulumi up`).
+NotSecret = BeforeValidator(_not_secret)

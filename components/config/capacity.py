@@ -6,10 +6,13 @@ from pydantic import BaseModel, Discriminator, Field, Tag
 
 from ..errors import Problem
 from .base import ConfigModel, Whole, Number, rule
-from .limits import TARGET_UTILIZATION
+from .limits import INTEGER_MAX, LONG_MAX, TARGET_UTILIZATION
 
-# botocore dynamodb PositiveLongObject (capacity and request units): at least 1.
-Units = Annotated[Whole, Field(ge=1)]
+# botocore dynamodb PositiveLongObject (capacity and request units): at least 1, a `long`.
+Units = Annotated[Whole, Field(ge=1, le=LONG_MAX)]
+# Auto-scaling capacities (botocore application-autoscaling ResourceCapacity): an `integer`.
+ScalingUnits = Annotated[Whole, Field(ge=1, le=INTEGER_MAX)]
+Seconds = Annotated[Whole, Field(ge=0, le=INTEGER_MAX)]
 
 
 def object_or(scalar_tag: str) -> Discriminator:
@@ -22,12 +25,12 @@ def object_or(scalar_tag: str) -> Discriminator:
 class AutoScaling(ConfigModel):
     """Target-tracking auto-scaling between `min` and `max` units."""
 
-    min: Units = Field(description="also the capacity the table or index is created with")
-    max: Units = Field(description="at least min")
+    min: ScalingUnits = Field(description="also the capacity the table or index is created with")
+    max: ScalingUnits = Field(description="at least min")
     target_utilization: Number = Field(70, ge=TARGET_UTILIZATION[0], le=TARGET_UTILIZATION[1],
                                        description="percent of provisioned capacity to aim for")
-    scale_in_cooldown: Optional[Annotated[Whole, Field(ge=0)]] = Field(None, description="seconds; AWS's default when unset")
-    scale_out_cooldown: Optional[Annotated[Whole, Field(ge=0)]] = Field(None, description="seconds; AWS's default when unset")
+    scale_in_cooldown: Optional[Seconds] = Field(None, description="seconds; AWS's default when unset")
+    scale_out_cooldown: Optional[Seconds] = Field(None, description="seconds; AWS's default when unset")
 
     @rule("min", "max")
     def _min_not_above_max(self, context):

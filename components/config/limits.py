@@ -1,13 +1,15 @@
 """The AWS rules this program checks before anything is deployed, each with its source.
 
 Where botocore's service models carry a rule (min, max, pattern of a request field), the value
-here is that rule, and `tests/test_aws_models.py` checks it against the pinned botocore. Where
+here is that rule, and `tests/test_aws_limits.py` checks it against the pinned botocore. Where
 they carry none (SNS topic and dashboard names, service quotas), the service's documentation is
 named.
 """
 
 import re
 from dataclasses import dataclass
+
+from pulumi_aws import Region
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ MAX_LSIS = 5
 MAX_KEY_ATTRIBUTES_PER_SIDE = 4  # multi-attribute GSI keys: up to 4 HASH and 4 RANGE attributes
 MAX_INCLUDE_PER_INDEX = 20
 MAX_INCLUDE_PER_TABLE = 100
+# Integer widths of the API fields numbers reach: botocore types DynamoDB's capacity and request
+# units as `long` (PositiveLongObject, LongObject) and Application Auto Scaling's capacities and
+# cooldowns as `integer` (ResourceCapacity, Cooldown): Java's 64- and 32-bit integers.
+LONG_MAX = 2**63 - 1
+INTEGER_MAX = 2**31 - 1
 # botocore dynamodb PointInTimeRecoverySpecification.RecoveryPeriodInDays.
 RECOVERY_PERIOD_DAYS = (1, 35)
 # Application Auto Scaling target tracking for DynamoDB: target value 20-90 percent (DynamoDB
@@ -82,7 +89,7 @@ RESERVED_TAG_PREFIX = "aws:"
 # Allowed tag characters: letters, numbers, spaces, and + - = . _ : / (DynamoDB developer guide,
 # "Tagging restrictions in DynamoDB"; stricter than the general rule, which adds @, and than
 # botocore's models, whose tag patterns accept any text).
-TAG_TEXT = re.compile(r"[\w\s+\-=._:/]*")
+TAG_TEXT = re.compile(r"[\w +\-=._:/]*")
 
 ACCOUNT_ID = re.compile(r"\d{12}")
 
@@ -102,3 +109,7 @@ PARTITIONS = (
 
 def partition_of(region: str) -> str:
     return next((name for name, pattern in PARTITIONS if pattern.fullmatch(region)), "aws")
+
+
+# The regions the provider knows (pulumi_aws's Region enum, equal to botocore's endpoints.json).
+KNOWN_REGIONS = sorted(region.value for region in Region)

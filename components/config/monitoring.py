@@ -3,14 +3,23 @@
 import re
 from typing import Annotated, Literal, Optional
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, ValidationInfo
 
-from ..errors import Problem
-from .base import ConfigModel, Number, Whole, matching, not_supported_yet, rule
+from ..errors import NAMESPACE, Problem
+from .base import ConfigModel, Number, Whole, arn_in_stack, matching, not_supported_yet, rule, stack_region, warn
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
+SNS_TOPIC_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 Count = Annotated[Whole, Field(ge=0)]
+
+
+def _topic_in_region(value: str, info: ValidationInfo) -> str:
+    """CloudWatch alarms notify topics of their own region; a topic elsewhere would hear nothing."""
+    found, region = SNS_TOPIC_ARN.fullmatch(value), stack_region(info)
+    if found and region and found["region"] != region:
+        warn(info, f"{NAMESPACE}:alarms.snsTopicArn is a topic in {found['region']}, the stack's alarms are in "
+                   f"{region}: CloudWatch alarm actions are expected to name a topic of the alarm's region")
+    return value
 Percent = Annotated[Number, Field(gt=0, le=100)]
 
 
@@ -42,7 +51,8 @@ class StackAlarms(Thresholds):
     email: Optional[Annotated[str, matching(EMAIL, "an email address", "use the form ops@example.com")]] = Field(
         None, description="an address subscribed to the stack's topic (it must confirm the subscription)")
     sns_topic_arn: Optional[Annotated[str, matching(
-        SNS_TOPIC_ARN, "an SNS topic ARN", "use the form arn:aws:sns:<region>:<account>:<topic>")]] = Field(
+        SNS_TOPIC_ARN, "an SNS topic ARN", "use the form arn:aws:sns:<region>:<account>:<topic>"),
+        arn_in_stack(SNS_TOPIC_ARN, "topic", same_region=False), AfterValidator(_topic_in_region)]] = Field(
         None, description="the ARN of an existing topic to send alarms to instead; exclusive with email")
     account_capacity_utilization_percent: Percent = Field(
         80, description="stack-wide only: the account's provisioned capacity vs its quota (enhanced)")

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 from pydantic import Field
 
 from ..errors import Problem
-from .base import ConfigModel, matching, rule
+from .base import ConfigModel, arn_in_stack, matching, rule
 
 VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
 ROUTE_TABLE_ID = re.compile(r"rtb-([0-9a-f]{8}|[0-9a-f]{17})")
@@ -18,7 +18,8 @@ ROLE_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):iam::\d{12}:role/([\w+=,.@
 VpcId = Annotated[str, matching(VPC_ID, "a VPC id", "use the form vpc-0123456789abcdef0")]
 RouteTableId = Annotated[str, matching(ROUTE_TABLE_ID, "a route table id", "use the form rtb-0123456789abcdef0")]
 EndpointId = Annotated[str, matching(ENDPOINT_ID, "a VPC endpoint id", "use the form vpce-0123456789abcdef0")]
-RoleArn = Annotated[str, matching(ROLE_ARN, "an IAM role ARN", "use the form arn:aws:iam::123456789012:role/deployer")]
+RoleArn = Annotated[str, matching(ROLE_ARN, "an IAM role ARN", "use the form arn:aws:iam::123456789012:role/deployer"),
+                    arn_in_stack(ROLE_ARN, "role", same_region=False)]
 
 
 class Network(ConfigModel):

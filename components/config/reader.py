@@ -8,7 +8,8 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
-from ..errors import NAMESPACE, PROVIDER_NAMESPACE, ConfigError, problems_from
+from ..errors import NAMESPACE, PROVIDER_NAMESPACE, ConfigError, Problem, problems_from
+from .base import NAMES_ARE_NEVER_SECRET
 from .provider import AwsConfig
 from .stack import PRODUCTION, StackConfig
 
@@ -37,12 +38,19 @@ def parse_stack_config(settings: Mapping[str, Any], stack: str, stack_file: str,
             raw["aws"][name] = _decode(value)
         elif namespace not in OTHER_KNOWN_NAMESPACES:
             warnings.append(_foreign_key_warning(key, namespace, name))
-    secrets = frozenset(leaf for key in secret_keys if key in settings for leaf in _leaves(_decode(settings[key])))
+    secrets = {key: frozenset(_leaves(_decode(settings[key]))) for key in secret_keys if key in settings}
+    shown_never = {str(value) for values in secrets.values() for value in values}
+    # Under `pulumi up` a secret arrives as plaintext: a key that names resources must not be one.
+    naming_secrets = [Problem((key.split(":", 1)[1],), *NAMES_ARE_NEVER_SECRET)
+                      for key in secrets if key in (f"{NAMESPACE}:project", f"{NAMESPACE}:environment")]
+    context = {"prod": raw["environment"] == PRODUCTION, "region": raw["aws"].get("region"), "warnings": warnings}
     try:
-        config = StackConfig.model_validate(raw, context={"prod": raw["environment"] == PRODUCTION})
+        config = StackConfig.model_validate(raw, context=context)
     except ValidationError as error:
-        raise ConfigError(problems_from(error, StackConfig), stack_file,
-                          {str(secret) for secret in secrets}) from None
+        raise ConfigError(naming_secrets + problems_from(error, StackConfig), stack_file, shown_never,
+                          list(secrets)) from None
+    if naming_secrets:
+        raise ConfigError(naming_secrets, stack_file, shown_never, list(secrets))
     config._secret_values = secrets
     config._warnings = [*warnings, *AwsConfig.unknown_keys(raw["aws"])]
     return config

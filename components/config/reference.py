@@ -1,10 +1,10 @@
 """The README's configuration reference, generated from the models so it cannot drift from them.
 
-`python -m components.config.reference README.md` rewrites the part of the README between the
-markers; a test fails when the committed README differs from what this prints.
+`make readme` (`venv/bin/python -m components.config.reference README.md`) rewrites the part of the
+README between the markers; a test fails when the committed README differs from what this prints.
 """
 
-import sys
+import argparse
 import typing
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -18,7 +18,7 @@ from pydantic_core import PydanticUndefined
 from .capacity import AutoScaling, Capacity, OnDemand
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
-from .provider import SETTINGS, _setting_type
+from .provider import SETTINGS, setting_type
 from .stack import StackConfig
 from .table import GlobalSecondaryIndex, LocalSecondaryIndex, RecoveryPeriod, Table, refuse_not_built
 
@@ -141,7 +141,7 @@ def provider_table() -> list[str]:
     for name in SETTINGS:
         if name == "region":
             continue
-        rows.append(f"| `aws:{to_camel(name)}` | {type_text(_setting_type(name))} |")
+        rows.append(f"| `aws:{to_camel(name)}` | {type_text(setting_type(name))} |")
     return rows
 
 
@@ -164,4 +164,6 @@ def rewrite(readme: Path) -> None:
 
 
 if __name__ == "__main__":
-    rewrite(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(prog="python -m components.config.reference", description=__doc__)
+    parser.add_argument("readme", type=Path, help="the README whose configuration reference to rewrite")
+    rewrite(parser.parse_args().readme)

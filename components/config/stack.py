@@ -12,21 +12,23 @@ from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, t
 from ..monitoring.metrics import InsightsQuery
 from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, dashboard_name, name_problems, scaling_policy,
                       stack_resource_names, table_child, table_resource)
-from .base import ConfigModel, matching, not_supported_yet, rule
+from .base import ConfigModel, NotSecret, matching, not_supported_yet, rule
 from .limits import (ALARM_NAME, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME,
                      partition_of)
 from .monitoring import StackAlarms, Thresholds
-from .network import ROLE_ARN, Network
+from .network import Network
 from .provider import AwsConfig
-from .table import KMS_KEY_ARN, NotSupportedYet, Table
+from .table import NotSupportedYet, Table
 from .tags import STANDARD_TAGS, Tags
 
 PRODUCTION = "prod"
 MANAGED_BY = "pulumi:koneksi-dynamodb"
 
-NamePart = Annotated[str, matching(NAME_PART, "usable in the names of topics, keys and dashboards",
-                                   "use only a-z, A-Z, 0-9, '_' and '-' (the environment defaults to the stack "
-                                   "name: set `environment` if the stack name has other characters)")]
+Project = Annotated[str, NotSecret, matching(NAME_PART, "usable in the names of topics, keys and dashboards",
+                                  "use only a-z, A-Z, 0-9, '_' and '-'")]
+Environment = Annotated[str, NotSecret, matching(NAME_PART, "usable in the names of topics, keys and dashboards",
+                                      "use only a-z, A-Z, 0-9, '_' and '-' (the environment defaults to the stack "
+                                      "name: set `environment` if the stack name has other characters)")]
 TableKey = Annotated[str, matching(TABLE_NAME.pattern, "a valid table key",
                                    "use only a-z, A-Z, 0-9, '_', '-' and '.' (the key is part of the table's name)")]
 
@@ -35,8 +37,8 @@ class StackConfig(ConfigModel):
     """Everything one stack deploys."""
 
     aws: AwsConfig = Field(description="the `aws:` keys: the AWS provider's settings")
-    project: NamePart = Field("koneksi", description="naming prefix and `Project` tag; `[a-zA-Z0-9_-]`")
-    environment: NamePart = Field(description="naming and `Environment` tag; `prod` gets production defaults and rules; "
+    project: Project = Field("koneksi", description="naming prefix and `Project` tag; `[a-zA-Z0-9_-]`")
+    environment: Environment = Field(description="naming and `Environment` tag; `prod` gets production defaults and rules; "
                                   "`[a-zA-Z0-9_-]`", json_schema_extra={"x-default": "the stack name"})
     compliance: Annotated[Literal["commercial"], not_supported_yet(
         "fedramp-moderate", "fedramp-high", fix="use commercial (the default) until the compliance tiers land")] = (
@@ -52,12 +54,12 @@ class StackConfig(ConfigModel):
     dax: NotSupportedYet = None
 
     # Set by the reader (`reader.parse_stack_config`).
-    _secret_values: frozenset = PrivateAttr(frozenset())
+    _secret_values: dict[str, frozenset] = PrivateAttr(default_factory=dict)
     _warnings: list[str] = PrivateAttr(default_factory=list)
 
     @property
-    def secret_values(self) -> frozenset:
-        """The values of the stack's secret keys: never shown, always kept secret."""
+    def secret_values(self) -> dict[str, frozenset]:
+        """Each secret config key's values (text and numbers): never shown, always kept secret."""
         return self._secret_values
 
     @property
@@ -123,25 +125,6 @@ class StackConfig(ConfigModel):
         if count > MAX_TAGS:
             yield Problem(("tags",), f"{count} tags in all with the program's {len(STANDARD_TAGS)} and aws:defaultTags; "
                           f"AWS allows {MAX_TAGS} per resource", f"keep at most {MAX_TAGS - len(STANDARD_TAGS)} of your own")
-
-    @rule("tables", "aws")
-    def _key_arns_in_the_stacks_region(self, context):
-        """A table's KMS key must be in the table's region and partition."""
-        for key, table in self.tables.items():
-            found = KMS_KEY_ARN.fullmatch(table.encryption)
-            if found and (found["region"], found["partition"]) != (self.region, self.partition):
-                yield Problem(("tables", key, "encryption"),
-                              f"the key is in {found['region']} ({found['partition']}), the stack in {self.region} "
-                              f"({self.partition}); DynamoDB encrypts a table only with a key of its own region",
-                              f"use a key of {self.region}, or CUSTOMER_MANAGED for the stack's own key")
-
-    @rule("network", "aws")
-    def _admin_roles_in_the_stacks_partition(self, context):
-        for number, role_arn in enumerate(self.network.admin_role_arns if self.network else []):
-            found = ROLE_ARN.fullmatch(role_arn)
-            if found and found["partition"] != self.partition:
-                yield Problem(("network", "adminRoleArns", number), f"the role is in partition {found['partition']}, "
-                              f"the stack in {self.partition}", f"use a role ARN of the {self.partition} partition")
 
     @rule("network", "tables", "project", "environment", "aws")
     def _endpoint_policy_fits(self, context):

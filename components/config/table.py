@@ -5,8 +5,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 
-from ..errors import Problem, invalid
-from .base import ConfigModel, Whole, rule
+from ..errors import SECRET_PLACEHOLDER, Problem, invalid
+from .base import ConfigModel, NotSecret, Whole, arn_in_stack, rule
 from .capacity import Capacity, OnDemand, object_or
 from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, MAX_GSIS, MAX_INCLUDE_PER_INDEX, MAX_INCLUDE_PER_TABLE,
                      MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME, NameRule)
@@ -30,7 +30,7 @@ def refuse_not_built(value: Any) -> Any:
 
 
 NotSupportedYet = Annotated[Optional[Any], AfterValidator(refuse_not_built)]
-TableName = Annotated[str, follows(TABLE_NAME)]
+TableName = Annotated[str, NotSecret, follows(TABLE_NAME)]
 IndexName = Annotated[str, follows(INDEX_NAME)]
 AttributeName = Annotated[str, Field(min_length=1, max_length=ATTRIBUTE_NAME_MAX)]
 AttributeType = Literal["S", "N", "B"]
@@ -59,6 +59,10 @@ class GlobalSecondaryIndex(ConfigModel):
     def key_attributes(self) -> list[str]:
         return [*self.hash_key, *(self.range_key or [])]
 
+    @rule("projection")
+    def _projected_once(self, context):
+        yield from _repeated_projection(self.projection)
+
     @rule("hash_key", "range_key")
     def _each_attribute_once(self, context):
         repeated = sorted({a for a in self.key_attributes if self.key_attributes.count(a) > 1})
@@ -70,6 +74,16 @@ class GlobalSecondaryIndex(ConfigModel):
 class LocalSecondaryIndex(ConfigModel):
     range_key: AttributeName = Field(description="differs from the table's keys; the partition key is the table's")
     projection: Projection = Field("ALL", description="as for a GSI")
+
+    @rule("projection")
+    def _projected_once(self, context):
+        yield from _repeated_projection(self.projection)
+
+
+def _repeated_projection(projection) -> list[Problem]:
+    repeated = sorted({a for a in projection if projection.count(a) > 1}) if isinstance(projection, list) else []
+    return [Problem(("projection",), f"attribute(s) {', '.join(repeated)} listed twice", "list each attribute once")
+            ] if repeated else []
 
 
 class RecoveryPeriod(ConfigModel):
@@ -86,9 +100,9 @@ KMS_KEY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-
 
 
 def _encryption(value: str) -> str:
-    if value not in ENCRYPTION_MODES and not KMS_KEY_ARN.fullmatch(value):
+    if value not in (*ENCRYPTION_MODES, SECRET_PLACEHOLDER) and not KMS_KEY_ARN.fullmatch(value):
         raise invalid(reason=f"{value!r} is neither an encryption mode nor a KMS key ARN",
-                      fix=f"use one of {', '.join(ENCRYPTION_MODES)} or arn:aws:kms:<region>:<account>:key/<id>")
+                      fix=f"use one of {', '.join(ENCRYPTION_MODES)} or arn:aws:kms:<region>:<account>:key/<key-id>")
     return value
 
 
@@ -114,7 +128,9 @@ class Table(ConfigModel):
     point_in_time_recovery: PointInTimeRecovery = Field(True, description="an object turns PITR on with that window")
     deletion_protection: Optional[bool] = Field(None, description="default: true in prod, else false")
     protect: Optional[bool] = Field(None, description="Pulumi protect + retainOnDelete; default: true in prod")
-    encryption: Annotated[str, AfterValidator(_encryption)] = Field(
+    # DynamoDB encrypts a table only with a key of its own region (DynamoDB developer guide,
+    # "Encryption at rest": the key must be in the same region as the table).
+    encryption: Annotated[str, AfterValidator(_encryption), arn_in_stack(KMS_KEY_ARN, "KMS key")] = Field(
         "AWS_MANAGED", description="`AWS_OWNED`, `AWS_MANAGED`, `CUSTOMER_MANAGED` (the stack's KMS key) or the ARN of "
                                    "a KMS key in the stack's region")
     table_class: Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"] = Field("STANDARD", description="storage class")
@@ -202,6 +218,21 @@ class Table(ConfigModel):
                           f"the table's indexes project {projected} INCLUDE attributes in all (an attribute in two "
                           f"indexes counts twice); DynamoDB allows {MAX_INCLUDE_PER_TABLE} per table",
                           "project fewer attributes, or use ALL")
+
+    @rule("global_secondary_indexes", "local_secondary_indexes", "hash_key", "range_key")
+    def _projections_name_non_key_attributes(self, context):
+        """An index always holds its own keys and the table's (DynamoDB developer guide, "Secondary
+        indexes": projections); INCLUDE names the other attributes."""
+        table_keys = [self.hash_key, *([self.range_key] if self.range_key else [])]
+        indexes = [(("globalSecondaryIndexes", name), gsi.key_attributes, gsi.projection)
+                   for name, gsi in self.global_secondary_indexes.items()]
+        indexes += [(("localSecondaryIndexes", name), [lsi.range_key], lsi.projection)
+                    for name, lsi in self.local_secondary_indexes.items()]
+        for path, index_keys, projection in indexes:
+            keys = sorted({a for a in projection if a in (*table_keys, *index_keys)}) if isinstance(projection, list) else []
+            if keys:
+                yield Problem((*path, "projection"), f"key attribute(s) {', '.join(keys)} are always projected; "
+                              "INCLUDE lists the non-key attributes", f"remove {', '.join(keys)} from the list")
 
     @rule("billing_mode", "capacity", "on_demand", "global_secondary_indexes")
     def _billing(self, context):

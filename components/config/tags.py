@@ -3,42 +3,46 @@ The strictest of the tagged services is DynamoDB (developer guide, "Tagging rest
 DynamoDB"): keys of 1-128 and values of at most 256 characters, of letters, digits, spaces and
 `+ - = . _ : /`, the `aws:` prefix reserved, at most 50 tags per resource."""
 
-from typing import Annotated, Iterator
+from typing import Annotated
 
 from pydantic import AfterValidator
 
-from ..errors import Invalid, Problem
+from ..errors import SECRET_PLACEHOLDER, Invalid, Problem, invalid
 from .limits import RESERVED_TAG_PREFIX, TAG_KEY_MAX, TAG_TEXT, TAG_VALUE_MAX
 
 # Tags the program sets on every resource (through the provider's default tags).
 STANDARD_TAGS = ("Project", "Environment", "ManagedBy")
 
 
-def _tag_problems(key: str, value: str) -> Iterator[Problem]:
-    path = (key,)
+def _tag_key(key: str) -> str:
+    problems = []
     if key in STANDARD_TAGS:
-        yield Problem(path, "this tag is set by the program",
-                      "remove it; use `project` or `environment` to change the Project and Environment tags")
+        problems.append(Problem((), "this tag is set by the program",
+                                "remove it; use `project` or `environment` to change the Project and Environment tags"))
     elif key.lower().startswith(RESERVED_TAG_PREFIX):
-        yield Problem(path, f"tag keys starting with {RESERVED_TAG_PREFIX!r} are reserved for AWS",
-                      "pick a key without that prefix")
+        problems.append(Problem((), f"tag keys starting with {RESERVED_TAG_PREFIX!r} are reserved for AWS",
+                                "pick a key without that prefix"))
     if not 1 <= len(key) <= TAG_KEY_MAX:
-        yield Problem(path, f"the tag key has {len(key)} characters; AWS allows 1-{TAG_KEY_MAX}",
-                      f"use at most {TAG_KEY_MAX} characters")
-    if len(value) > TAG_VALUE_MAX:
-        yield Problem(path, f"the tag value has {len(value)} characters; AWS allows {TAG_VALUE_MAX}",
-                      f"use at most {TAG_VALUE_MAX} characters")
-    for kind, text in (("key", key), ("value", value)):
-        if not TAG_TEXT.fullmatch(text):
-            yield Problem(path, f"the tag {kind} has characters DynamoDB refuses",
-                          "use letters, digits, spaces and + - = . _ : / only")
-
-
-def _follow_tag_rules(tags: dict[str, str]) -> dict[str, str]:
-    problems = [problem for key, value in tags.items() for problem in _tag_problems(key, value)]
+        problems.append(Problem((), f"the tag key has {len(key)} characters; AWS allows 1-{TAG_KEY_MAX}",
+                                f"use at most {TAG_KEY_MAX} characters"))
+    if not TAG_TEXT.fullmatch(key):
+        problems.append(Problem((), "the tag key has characters DynamoDB refuses", _ALLOWED))
     if problems:
         raise Invalid(problems)
-    return tags
+    return key
 
 
-Tags = Annotated[dict[str, str], AfterValidator(_follow_tag_rules)]
+def _tag_value(value: str) -> str:
+    if value == SECRET_PLACEHOLDER:  # checked when `pulumi up` runs with the value
+        return value
+    if len(value) > TAG_VALUE_MAX:
+        raise invalid(reason=f"the tag value has {len(value)} characters; AWS allows {TAG_VALUE_MAX}",
+                      fix=f"use at most {TAG_VALUE_MAX} characters")
+    if not TAG_TEXT.fullmatch(value):
+        raise invalid(reason="the tag value has characters DynamoDB refuses", fix=_ALLOWED)
+    return value
+
+
+_ALLOWED = "use letters, digits, spaces and + - = . _ : / only"
+# Each entry on its own, so that one wrong tag does not hide another's problems.
+Tags = dict[Annotated[str, AfterValidator(_tag_key)], Annotated[str, AfterValidator(_tag_value)]]
