@@ -6,23 +6,30 @@ import pulumi_aws as aws
 from .context import StackContext
 
 
-def stack_key(ctx: StackContext) -> aws.kms.Key:
-    """Losing the key makes the tables' data unreadable, so in prod it is as protected as the
-    tables: Pulumi `protect` and `retainOnDelete`."""
+def stack_keys(ctx: StackContext) -> dict[str, aws.kms.Key]:
+    """The stack's key in each region that needs one: an independent key per region (making a key
+    multi-Region later would replace it, which a protected key cannot be).
+
+    Losing a key makes the tables' data unreadable, so in prod it is as protected as the tables:
+    Pulumi `protect` and `retainOnDelete`."""
     config = ctx.config
-    key = aws.kms.Key(
-        ctx.names.key,
-        description=f"Encrypts the DynamoDB tables and alarm topic of {config.project} {config.environment}",
-        enable_key_rotation=True,
-        deletion_window_in_days=30,
-        policy=ctx.account_id.apply(lambda account: pulumi.Output.json_dumps(key_policy(ctx, account))),
-        opts=ctx.opts(protect=config.is_prod, retain_on_delete=config.is_prod),
-    )
-    aws.kms.Alias(f"{ctx.names.key}-alias", name=ctx.names.key_alias, target_key_id=key.key_id, opts=ctx.opts())
-    return key
+    keys = {}
+    for region in config.key_regions:
+        name = ctx.names.key if region == ctx.region else f"{ctx.names.key}-{region}"
+        keys[region] = key = aws.kms.Key(
+            name,
+            description=f"Encrypts the DynamoDB tables and alarm topic of {config.project} {config.environment}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=ctx.account_id.apply(lambda account, region=region: pulumi.Output.json_dumps(
+                key_policy(ctx, account, encrypts_alarm_topic=region == ctx.region))),
+            opts=ctx.opts(region, protect=config.is_prod, retain_on_delete=config.is_prod),
+        )
+        aws.kms.Alias(f"{name}-alias", name=ctx.names.key_alias, target_key_id=key.key_id, opts=ctx.opts(region))
+    return keys
 
 
-def key_policy(ctx: StackContext, account_id: str) -> dict:
+def key_policy(ctx: StackContext, account_id: str, encrypts_alarm_topic: bool) -> dict:
     """AWS's default key policy (the account administers the key through IAM), plus, when the
     stack has its own alarm topic, what CloudWatch needs to publish to the encrypted topic
     (SNS developer guide, "Encryption at rest": CloudWatch needs kms:Decrypt and
@@ -37,7 +44,7 @@ def key_policy(ctx: StackContext, account_id: str) -> dict:
         "Action": "kms:*",
         "Resource": "*",
     }]
-    if ctx.config.creates_alarm_topic:
+    if encrypts_alarm_topic and ctx.config.creates_alarm_topic:
         statements.append({
             "Sid": "CloudWatchAlarmsPublishToTheEncryptedTopic",
             "Effect": "Allow",

@@ -7,7 +7,7 @@ import pulumi
 
 from .config.stack import StackConfig
 from .context import base_context
-from .encryption import stack_key
+from .encryption import stack_keys
 from .monitoring.alarms import stack_alarms
 from .monitoring.dashboard import stack_dashboards
 from .monitoring.notifications import alarm_topic_arn
@@ -22,8 +22,7 @@ def program(config: StackConfig) -> dict[str, Any]:
         pulumi.log.warn(warning)
     keep_secret(config.secret_values)
     ctx = base_context(config)
-    if config.needs_stack_key:
-        ctx = ctx.with_(stack_key=stack_key(ctx))
+    ctx = ctx.with_(keys=stack_keys(ctx))
     ctx = ctx.with_(alarm_topic_arn=alarm_topic_arn(ctx))
 
     tables = {key: DynamoTable(ctx, key, table) for key, table in config.tables.items()}

@@ -39,7 +39,7 @@ class DynamoTable(pulumi.ComponentResource):
                          pulumi.ResourceOptions.merge(pulumi.ResourceOptions(providers=[ctx.provider]), opts))
         self.table = aws.dynamodb.Table(
             table_child(key, "table"),
-            **table_args(table, ctx.stack_key.arn if ctx.stack_key else None),
+            **table_args(table, ctx.key_arn()),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 # Protect the table, not the component: children inherit protect.

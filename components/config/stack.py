@@ -85,6 +85,16 @@ class StackConfig(ConfigModel):
         return partition_of(self.aws.region)
 
     @property
+    def regions(self) -> list[str]:
+        """The regions the stack deploys to, its own first."""
+        return [self.aws.region]
+
+    @property
+    def key_regions(self) -> list[str]:
+        """The regions where the stack needs its own KMS key."""
+        return [self.aws.region] if self.needs_stack_key else []
+
+    @property
     def names(self) -> StackNames:
         return StackNames(self.prefix, self.aws.region)
 

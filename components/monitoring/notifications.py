@@ -14,7 +14,7 @@ def alarm_topic_arn(ctx: StackContext) -> pulumi.Input[str]:
     config, name = ctx.config, ctx.names.topic
     if not config.creates_alarm_topic:
         return config.alarms.sns_topic_arn
-    topic = aws.sns.Topic(name, name=name, kms_master_key_id=ctx.stack_key.arn, opts=ctx.opts())
+    topic = aws.sns.Topic(name, name=name, kms_master_key_id=ctx.key_arn(), opts=ctx.opts())
     if config.alarms.email:
         aws.sns.TopicSubscription(f"{name}-email", topic=topic.arn, protocol="email", endpoint=config.alarms.email,
                                   opts=ctx.opts())
