@@ -1,6 +1,10 @@
 """The stack context: what every builder needs to know about the stack, handed to each the same way:
-the config and its names, the account and partition, a provider and the stack's KMS key per
-region, and where alarms are sent."""
+the config and its names, the account and partition, the provider, the stack's KMS key per
+region, and where alarms are sent.
+
+One provider serves every region: pulumi-aws 7 gives each resource a `region` argument
+("Defaults to the Region set in the provider configuration"), so a resource in another region
+names it (`in_region`) instead of going through a second provider with copied settings."""
 
 from dataclasses import dataclass, field, replace
 from typing import Optional
@@ -16,7 +20,7 @@ from .provider import stack_provider
 @dataclass(frozen=True)
 class StackContext:
     config: StackConfig
-    providers: dict[str, aws.Provider]  # by region; the stack's own region among them
+    provider: aws.Provider
     account_id: pulumi.Output[str]
     # Set once created (see `program`): the stack's KMS key in each region that needs one, and
     # where alarms are sent.
@@ -35,18 +39,19 @@ class StackContext:
     def partition(self) -> str:
         return self.config.partition
 
-    @property
-    def provider(self) -> aws.Provider:
-        return self.providers[self.region]
-
     def key_arn(self, region: Optional[str] = None) -> Optional[pulumi.Output[str]]:
         """The ARN of the stack's KMS key in `region` (the stack's own by default), if it has one."""
         key = self.keys.get(region or self.region)
         return key.arn if key else None
 
-    def opts(self, region: Optional[str] = None, **options) -> pulumi.ResourceOptions:
-        """Options of a stack-level resource: through the stack's provider of `region`."""
-        return pulumi.ResourceOptions(provider=self.providers[region or self.region], **options)
+    def in_region(self, region: Optional[str]) -> dict[str, str]:
+        """The `region` argument of a resource in `region`: none in the stack's own, so that the
+        resources of a one-region stack keep the inputs they always had."""
+        return {"region": region} if region and region != self.region else {}
+
+    def opts(self, **options) -> pulumi.ResourceOptions:
+        """Options of a stack-level resource: through the stack's provider."""
+        return pulumi.ResourceOptions(provider=self.provider, **options)
 
     def arn(self, service: str, resource: pulumi.Input[str], region: Optional[str] = None) -> pulumi.Output[str]:
         """`arn:<partition>:<service>:<region>:<account>:<resource>` of this stack's account."""
@@ -58,7 +63,6 @@ class StackContext:
 
 
 def base_context(config: StackConfig) -> StackContext:
-    """A provider for each region the stack deploys to; the account through the stack's own."""
-    providers = {region: stack_provider(config, region) for region in config.regions}
-    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=providers[config.region]))
-    return StackContext(config, providers, identity.account_id)
+    provider = stack_provider(config)
+    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+    return StackContext(config, provider, identity.account_id)

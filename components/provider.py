@@ -1,17 +1,17 @@
-"""The explicit AWS providers every resource of the stack goes through, one per region."""
+"""The explicit AWS provider every resource of the stack goes through (in every region: see
+`context`)."""
 
 import pulumi_aws as aws
 
 from .config.stack import StackConfig
 
 
-def stack_provider(config: StackConfig, region: str) -> aws.Provider:
+def stack_provider(config: StackConfig) -> aws.Provider:
     """Every `aws:` key of the stack file (an explicit provider reads no stack config itself),
-    with `aws:defaultTags` merged into the program's tags; in another region than the stack's,
-    the same settings but the region. Explicit rather than the engine's default provider, so the
-    tags are part of the program and testable. The stack's own keeps its first name, `aws`."""
+    with `aws:defaultTags` merged into the program's tags. Explicit rather than the engine's
+    default provider, so the tags are part of the program and testable."""
     return aws.Provider(
-        "aws" if region == config.region else f"aws-{region}",
-        **{**config.aws.provider_args(), "region": region},
+        "aws",
+        **config.aws.provider_args(),
         default_tags=aws.ProviderDefaultTagsArgs(tags=config.default_tags()),
     )

@@ -43,7 +43,8 @@ def parse_stack_config(settings: Mapping[str, Any], stack: str, stack_file: str,
     # Under `pulumi up` a secret arrives as plaintext: a key that names resources must not be one.
     naming_secrets = [Problem((key.split(":", 1)[1],), *NAMES_ARE_NEVER_SECRET)
                       for key in secrets if key in (f"{NAMESPACE}:project", f"{NAMESPACE}:environment")]
-    context = {"prod": raw["environment"] == PRODUCTION, "region": raw["aws"].get("region"), "warnings": warnings}
+    context = {"prod": raw["environment"] == PRODUCTION, "region": raw["aws"].get("region"),
+               "tier": raw.get("compliance", "commercial"), "warnings": warnings}
     try:
         config = StackConfig.model_validate(raw, context=context)
     except ValidationError as error:

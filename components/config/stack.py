@@ -13,6 +13,7 @@ from ..monitoring.metrics import InsightsQuery
 from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, dashboard_name, name_problems, scaling_policy,
                       stack_resource_names, table_child, table_resource)
 from .base import ConfigModel, NotSecret, matching, not_supported_yet, rule
+from .compliance import TIERS, Tier
 from .limits import (ALARM_NAME, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME,
                      partition_of)
 from .monitoring import StackAlarms, Thresholds
@@ -85,11 +86,6 @@ class StackConfig(ConfigModel):
         return partition_of(self.aws.region)
 
     @property
-    def regions(self) -> list[str]:
-        """The regions the stack deploys to, its own first."""
-        return [self.aws.region]
-
-    @property
     def key_regions(self) -> list[str]:
         """The regions where the stack needs its own KMS key."""
         return [self.aws.region] if self.needs_stack_key else []
@@ -99,8 +95,12 @@ class StackConfig(ConfigModel):
         return StackNames(self.prefix, self.aws.region)
 
     @property
+    def tier(self) -> Tier:
+        return TIERS[self.compliance]
+
+    @property
     def alarm_level(self) -> str:
-        return self.alarms.level or ("enhanced" if self.is_prod else "basic")
+        return self.alarms.level or self.tier.alarm_level or ("enhanced" if self.is_prod else "basic")
 
     @property
     def creates_alarm_topic(self) -> bool:

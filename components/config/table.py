@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 from ..errors import SECRET_PLACEHOLDER, Problem, invalid
 from .base import ConfigModel, NotSecret, Whole, arn_in_stack, rule
 from .capacity import Capacity, OnDemand, object_or
+from .compliance import tier_of
 from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, MAX_GSIS, MAX_INCLUDE_PER_INDEX, MAX_INCLUDE_PER_TABLE,
                      MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME, NameRule)
 from .monitoring import Thresholds
@@ -165,9 +166,11 @@ class Table(ConfigModel):
         return list(dict.fromkeys(names))
 
     def settle(self, context):
-        in_prod = bool(context.get("prod"))
-        self.deletion_protection = in_prod if self.deletion_protection is None else self.deletion_protection
-        self.protect = in_prod if self.protect is None else self.protect
+        protected = bool(context.get("prod")) or tier_of(context).protected
+        self.deletion_protection = protected if self.deletion_protection is None else self.deletion_protection
+        self.protect = protected if self.protect is None else self.protect
+        if "encryption" not in self.model_fields_set and tier_of(context).customer_managed_key:
+            self.encryption = "CUSTOMER_MANAGED"
 
     def _unlisted(self, path: tuple, names: list[str]) -> list[Problem]:
         return [Problem(path, f"key attribute {n!r} is not listed in attributes",
@@ -263,12 +266,32 @@ class Table(ConfigModel):
                           "use an attribute that holds epoch seconds as the ttlAttribute")
 
     @rule("deletion_protection", "point_in_time_recovery", "protect")
-    def _production(self, context):
-        if not context.get("prod"):
+    def _protection_minimums(self, context):
+        """prod and the protected tiers keep every table protected three ways."""
+        tier = tier_of(context)
+        required_by = " and ".join([*(["prod"] if context.get("prod") else []),
+                                    *([f"compliance {tier.name}"] if tier.protected else [])])
+        if not required_by:
             return
         for key, broken in (("deletionProtection", self.deletion_protection is False),
                             ("pointInTimeRecovery", not self.pitr_enabled),
                             ("protect", self.protect is False)):
             if broken:
-                yield Problem((key,), f"{key}: false is not allowed in prod",
-                              f"remove {key} (prod turns it on) or set it to true")
+                yield Problem((key,), f"{key}: false is not allowed in {required_by}",
+                              f"remove {key} (it is on by default there) or set it to true")
+
+    @rule("encryption")
+    def _tier_encryption(self, context):
+        tier = tier_of(context)
+        if not tier.customer_managed_key or self.encryption in ("CUSTOMER_MANAGED", SECRET_PLACEHOLDER):
+            return
+        if self.kms_key_arn:
+            warnings = context.get("warnings")
+            message = (f"compliance {tier.name} requires key rotation, which cannot be checked offline for "
+                       f"{self.kms_key_arn}: make sure the key rotates")
+            if warnings is not None and message not in warnings:
+                warnings.append(message)
+            return
+        yield Problem(("encryption",), f"compliance {tier.name} requires a customer-managed key with rotation; "
+                      f"{self.encryption} is not one", "use CUSTOMER_MANAGED (the stack's key, which rotates) or "
+                      "the ARN of a key that rotates, or leave encryption out")
