@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from .config.table import GlobalSecondaryIndex, Table
 from .context import StackContext
 from .monitoring.alarms import create_alarm
-from .monitoring.catalogue import WatchedIndex, WatchedTable, table_alarms
+from .monitoring.catalogue import WatchedIndex, WatchedTable, table_alarms, watches
 from .naming import table_child, table_resource
 from .scaling import autoscale
 
@@ -55,7 +55,7 @@ class DynamoTable(pulumi.ComponentResource):
         previous: Optional[pulumi.Resource] = None
         for index_name, gsi in table.global_secondary_indexes.items():
             previous = self.indexes[index_name] = self._index(key, table, index_name, gsi, previous)
-        if table.contributor_insights:
+        if table.contributor_insights or watches(ctx.config.alarm_level, "comprehensive"):
             aws.dynamodb.ContributorInsights(table_child(key, "contributor-insights"), table_name=self.table.name,
                                              opts=pulumi.ResourceOptions(parent=self))
 
@@ -69,7 +69,7 @@ class DynamoTable(pulumi.ComponentResource):
         self.watched = WatchedTable(
             table.name, self.table.name,
             tuple(WatchedIndex(name, index.table_name, index.index_name) for name, index in self.indexes.items()),
-            table.provisioned)
+            table.provisioned, expires_items=table.ttl_attribute is not None)
         thresholds = ctx.config.thresholds(table)
         self.alarms = {spec.key: create_alarm(ctx, spec, thresholds, parent=self)
                        for spec in table_alarms(self.watched, ctx.config.alarm_level)}

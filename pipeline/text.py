@@ -16,6 +16,8 @@ from typing import Any, Callable, Optional
 from rich.console import Console
 from rich.text import Text
 
+from components.monitoring.dashboard import ACCOUNT_ROW
+
 from .mock_engine import STACK_TYPE, Plan
 
 PIPED_WIDTH = 120
@@ -159,9 +161,12 @@ def _provider(i: State, plan: "References") -> list[str]:
 
 def _dashboard(i: State, plan: "References") -> list[str]:
     widgets = json.loads(i.get("dashboardBody", "{}")).get("widgets", [])
-    tables = list(dict.fromkeys(w["properties"]["title"].rsplit(" ", 1)[0] for w in widgets))
-    return [f"name {i.get('dashboardName')}", f"{len(widgets)} widgets: capacity, throttles, errors and latency of "
-            f"{len(tables)} table{'s' if len(tables) != 1 else ''} ({', '.join(tables)})"]
+    titles = [w["properties"]["title"] for w in widgets]
+    tables = list(dict.fromkeys(t.rsplit(" ", 1)[0] for t in titles if not t.startswith(ACCOUNT_ROW)))
+    account = [t.removeprefix(ACCOUNT_ROW).strip() for t in titles if t.startswith(ACCOUNT_ROW)]
+    return [f"name {i.get('dashboardName')}", *([f"the account's {' and '.join(account)}"] if account else []),
+            f"capacity, throttles, errors and latency of {len(tables)} table{'s' if len(tables) != 1 else ''} "
+            f"({', '.join(tables)}): {len(widgets)} widgets"]
 
 
 DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {

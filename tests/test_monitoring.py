@@ -185,11 +185,11 @@ def test_one_dashboard_per_stack_named_with_its_region_covers_every_table_and_gs
     assert dashboard["inputs"]["dashboardName"] == "koneksi-staging-ap-southeast-1-dynamodb"
     widgets = dashboard_body(dashboard)["widgets"]
     titles = [w["properties"]["title"] for w in widgets]
-    assert titles == [f"koneksi-staging-{t} {kind}" for t in ("users", "orders")
-                      for kind in ("capacity", "throttles", "errors", "latency")]
-    users_capacity = json.dumps(widgets[0]["properties"]["metrics"])
+    assert titles == ["account: capacity utilization", "account: client errors"] + [
+        f"koneksi-staging-{t} {kind}" for t in ("users", "orders") for kind in ("capacity", "throttles", "errors", "latency")]
+    users_capacity = json.dumps(widgets[2]["properties"]["metrics"])
     assert "ProvisionedReadCapacityUnits" in users_capacity and '"GlobalSecondaryIndexName", "EmailIndex"' in users_capacity
-    throttle_metrics = [m[1] for m in widgets[1]["properties"]["metrics"]]
+    throttle_metrics = [m[1] for m in widgets[3]["properties"]["metrics"]]
     assert throttle_metrics == ["ReadThrottleEvents", "WriteThrottleEvents"] * 2
     assert plan.outputs["dashboardName"] == "koneksi-staging-ap-southeast-1-dynamodb"
 
@@ -212,14 +212,16 @@ def test_a_table_with_twenty_gsis_fits_one_dashboard():
              "globalSecondaryIndexes": {f"Index{i:02d}": {"hashKey": f"k{i}"} for i in range(20)}}
     [dashboard] = synth_tables({"wide": table}).resources(DASHBOARD)
     lines = drawn_lines(dashboard_body(dashboard))
-    assert len([line for line in lines if line[0] == "AWS/DynamoDB"]) == 21 * 4 + 21 * 2 + 4
+    # capacity (consumed and provisioned, read and write), throttles, conditional checks, latency,
+    # and the account's row (read and write utilization, client errors).
+    assert len([line for line in lines if line[0] == "AWS/DynamoDB"]) == 21 * 4 + 21 * 2 + 1 + 4 + 3
 
 
 def test_dashboards_split_where_cloudwatch_limits_widgets_and_metrics():
     """CloudWatch: 500 widgets and 2,500 metrics (hidden ones included) per dashboard."""
     wide = WatchedTable("wide", "wide", tuple(WatchedIndex(f"i{n}", "wide", f"i{n}") for n in range(20)), True)
     small = WatchedTable("small", "small", (), False)
-    for tables, expected in (([wide] * 18, [17, 1]), ([small] * 130, [104, 26])):
+    for tables, expected in (([wide] * 18, [17, 1]), ([small] * 130, [100, 30])):
         grouped = pages([table_row(t) for t in tables])
         assert [len(page) for page in grouped] == expected
         for page in grouped:
@@ -228,7 +230,7 @@ def test_dashboards_split_where_cloudwatch_limits_widgets_and_metrics():
 
 
 def test_every_dashboard_is_named_and_listed_in_the_outputs():
-    plan = synth_tables({f"t{i:03d}": USERS for i in range(105)})
+    plan = synth_tables({f"t{i:03d}": USERS for i in range(101)})
     names = sorted(d["inputs"]["dashboardName"] for d in plan.resources(DASHBOARD))
     assert names == ["koneksi-staging-ap-southeast-1-dynamodb", "koneksi-staging-ap-southeast-1-dynamodb-2"]
     assert sorted(plan.outputs["dashboardNames"]) == names
@@ -240,3 +242,29 @@ def test_a_topic_without_subscriber_is_a_warning():
     assert "nobody is subscribed" in plan.diagnostics[0]["message"]
     assert "koneksi-dynamodb:alarms.email" in plan.diagnostics[0]["message"]
     assert not synth_tables({"users": USERS}, alarms={"email": "ops@example.com"}).diagnostics
+
+
+def test_comprehensive_adds_client_errors_failed_conditions_ttl_deletions_and_contributor_insights():
+    ttl = {**USERS, "attributes": {**USERS["attributes"], "expiresAt": "N"}, "ttlAttribute": "expiresAt"}
+    plan = synth_tables({"users": USERS, "sessions": ttl}, alarms={"level": "comprehensive", "userErrors": 5})
+    alarms = alarms_by_name(plan)
+    enhanced = alarms_by_name(synth_tables({"users": USERS, "sessions": ttl}, alarms={"level": "enhanced"}))
+    assert set(alarms) - set(enhanced) == {
+        "koneksi-staging-account-user-errors", "koneksi-staging-users-conditional-check-failures",
+        "koneksi-staging-sessions-conditional-check-failures", "koneksi-staging-sessions-ttl-deletions"}
+    user_errors = alarms["koneksi-staging-account-user-errors"]["inputs"]
+    assert "dimensions" not in user_errors  # UserErrors is published for the whole account only
+    assert (user_errors["metricName"], user_errors["statistic"], user_errors["period"], user_errors["threshold"],
+            user_errors["datapointsToAlarm"]) == ("UserErrors", "Sum", 60, 5, 10)
+    ttl_alarm = alarms["koneksi-staging-sessions-ttl-deletions"]["inputs"]
+    assert (ttl_alarm["metricName"], ttl_alarm["dimensions"], ttl_alarm["period"], ttl_alarm["threshold"]) == (
+        "TimeToLiveDeletedItemCount", {"TableName": "koneksi-staging-sessions"}, 300, 100000)
+    insights = plan.resources("aws:dynamodb/contributorInsights:ContributorInsights")
+    assert sorted(i["inputs"]["tableName"] for i in insights) == ["koneksi-staging-sessions", "koneksi-staging-users"]
+
+
+def test_the_dashboard_draws_the_account_row_first():
+    plan = synth_tables({"users": USERS}, alarms={"level": "comprehensive"})
+    lines = drawn_lines(dashboard_body(plan.resources(DASHBOARD)[0]))
+    assert [line[1] for line in lines[:3]] == ["AccountProvisionedReadCapacityUtilization",
+                                              "AccountProvisionedWriteCapacityUtilization", "UserErrors"]

@@ -44,7 +44,8 @@ def test_every_resource_is_a_plus_line_and_the_count_is_the_jsons(full):
     "encrypted with the key koneksi-staging-dynamodb-key",  # what encrypts the topic
     "encryption: the key koneksi-staging-dynamodb-key",
     "PITR on, 14 days", "stream NEW_AND_OLD_IMAGES", "TTL on expiresAt",
-    "4 widgets: capacity, throttles, errors and latency of 1 table (koneksi-staging-events)",  # the dashboard
+    "capacity, throttles, errors and latency of 1 table (koneksi-staging-events): 6 widgets",  # the dashboard
+    "the account's capacity utilization and client errors",
     "email ops@example.com",
     "policy: the account's principals may do 14 data-plane actions on",
     "between 5 and 100 units",

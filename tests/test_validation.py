@@ -163,8 +163,6 @@ STACK_RULES = [
                                               "snsTopicArn": "arn:aws:sns:ap-southeast-1:123456789012:ops"}),
      ("alarms", "email"), "exclusive"),
     ("alarm level unknown", dict(alarms={"level": "verbose"}), ("alarms", "level"), "'basic'"),
-    ("alarm level comprehensive not built yet", dict(alarms={"level": "comprehensive"}), ("alarms", "level"),
-     "not supported yet"),
     ("negative throttle threshold", dict(alarms={"readThrottleEvents": -1}), ("alarms", "readThrottleEvents"),
      "below the minimum of 0"),
     ("utilization over 100", dict(alarms={"capacityUtilizationPercent": 120}),

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import AfterValidator, Field, ValidationInfo
 
 from ..errors import NAMESPACE, Problem
-from .base import ConfigModel, Number, Whole, arn_in_stack, matching, not_supported_yet, rule, stack_region, warn
+from .base import ConfigModel, Number, Whole, arn_in_stack, matching, rule, stack_region, warn
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SNS_TOPIC_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
@@ -33,6 +33,10 @@ class Thresholds(ConfigModel):
         100, description="average SuccessfulRequestLatency of key operations (enhanced)")
     capacity_utilization_percent: Percent = Field(
         80, description="consumed / provisioned capacity, PROVISIONED tables (enhanced)")
+    conditional_check_failures: Count = Field(
+        100, description="failed conditional writes per minute (comprehensive)")
+    ttl_deletions: Count = Field(
+        100000, description="items TTL deletes per 5 minutes, tables with a TTL attribute (comprehensive)")
 
     def overridden_by(self, table_thresholds: Optional["Thresholds"]) -> "Thresholds":
         """These thresholds with the keys a table set itself taking precedence."""
@@ -44,10 +48,9 @@ class Thresholds(ConfigModel):
 class StackAlarms(Thresholds):
     """Where alarms go and how much is watched."""
 
-    level: Optional[Annotated[Literal["basic", "enhanced"],
-                              not_supported_yet("comprehensive", fix="use basic or enhanced")]] = Field(
-        None, description="what is watched (see Monitoring); default: enhanced in prod, basic elsewhere; "
-                          "`comprehensive` is **not supported yet**")
+    level: Optional[Literal["basic", "enhanced", "comprehensive"]] = Field(
+        None, description="what is watched (see Monitoring); default: comprehensive in the fedramp tiers, enhanced "
+                          "in prod, basic elsewhere")
     email: Optional[Annotated[str, matching(EMAIL, "an email address", "use the form ops@example.com")]] = Field(
         None, description="an address subscribed to the stack's topic (it must confirm the subscription)")
     sns_topic_arn: Optional[Annotated[str, matching(
@@ -56,6 +59,8 @@ class StackAlarms(Thresholds):
         None, description="the ARN of an existing topic to send alarms to instead; exclusive with email")
     account_capacity_utilization_percent: Percent = Field(
         80, description="stack-wide only: the account's provisioned capacity vs its quota (enhanced)")
+    user_errors: Count = Field(
+        10, description="stack-wide only: the account's client errors (HTTP 400) per minute (comprehensive)")
 
     @rule("email", "sns_topic_arn")
     def _one_destination(self, context):

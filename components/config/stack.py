@@ -202,6 +202,6 @@ class StackConfig(ConfigModel):
         physical = self.physical_name(key, table)
         return WatchedTable(physical, physical,
                             tuple(WatchedIndex(n, physical, n) for n in table.global_secondary_indexes),
-                            table.provisioned)
+                            table.provisioned, expires_items=table.ttl_attribute is not None)
 
 

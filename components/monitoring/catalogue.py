@@ -10,10 +10,15 @@ from typing import Union
 
 import pulumi
 
-from .metrics import (DIMENSIONS, KEY_OPERATIONS, Metric, Watched, account_capacity_utilization, consumed_capacity,
-                      provisioned_capacity, request_latency, system_errors, throttle_events)
+from .metrics import (DIMENSIONS, KEY_OPERATIONS, Metric, Watched, account_capacity_utilization,
+                      conditional_check_failures, consumed_capacity, provisioned_capacity, request_latency,
+                      system_errors, throttle_events, ttl_deletions, user_errors)
 
-ENHANCED = "enhanced"
+LEVELS = ("basic", "enhanced", "comprehensive")  # each watches all the one before it does
+
+
+def watches(level: str, at_least: str) -> bool:
+    return LEVELS.index(level) >= LEVELS.index(at_least)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,11 @@ LATENCY = Judgement(datapoints=10, treat_missing_data="notBreaching")
 CAPACITY = Judgement(datapoints=2, treat_missing_data="notBreaching")
 # Published for every account with provisioned tables: a gap is worth keeping the state through.
 ACCOUNT = Judgement(datapoints=2, treat_missing_data="missing")
+# Client errors and failed conditions are published when they happen; ten minutes of them is a
+# trend, not a blip (UserErrors: Sum over 60 s, 10 of 10, as AWS recommends).
+CLIENT_ERRORS = Judgement(datapoints=10, treat_missing_data="notBreaching")
+# TTL deletions in 5-minute sums: three in a row over the threshold is a mass expiry.
+EXPIRY = Judgement(datapoints=3, treat_missing_data="notBreaching")
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class WatchedTable:
     name: pulumi.Input[str]  # the table's deployed name, so its alarms wait for it
     indexes: tuple[WatchedIndex, ...]
     provisioned: bool
+    expires_items: bool = False  # a TTL attribute
 
 
 def table_alarms(table: WatchedTable, level: str) -> list[AlarmSpec]:
@@ -88,7 +99,7 @@ def table_alarms(table: WatchedTable, level: str) -> list[AlarmSpec]:
         "systemErrors", f"{physical}-system-errors",
         f"DynamoDB answers {physical}'s requests with server errors (all operations)",
         ERRORS, "system_errors", system_errors(name)))
-    if level != ENHANCED:
+    if not watches(level, "enhanced"):
         return specs
     specs += [AlarmSpec(
         f"{operation}Latency", f"{physical}-{operation}-latency", f"{operation} on {physical} is slower than usual",
@@ -100,15 +111,31 @@ def table_alarms(table: WatchedTable, level: str) -> list[AlarmSpec]:
             CAPACITY, "capacity_utilization_percent",
             Utilization(consumed_capacity(dimension, name), provisioned_capacity(dimension, name)))
             for dimension in DIMENSIONS]
+    if not watches(level, "comprehensive"):
+        return specs
+    specs.append(AlarmSpec(
+        "conditionalCheckFailures", f"{physical}-conditional-check-failures",
+        f"Conditional writes to {physical} keep failing", CLIENT_ERRORS, "conditional_check_failures",
+        conditional_check_failures(name)))
+    if table.expires_items:
+        specs.append(AlarmSpec(
+            "ttlDeletions", f"{physical}-ttl-deletions", f"TTL deletes items of {physical} in bulk", EXPIRY,
+            "ttl_deletions", ttl_deletions(name)))
     return specs
 
 
 def account_alarms(prefix: str, level: str) -> list[AlarmSpec]:
-    """Once per stack (enhanced): the account's provisioned capacity against its quota."""
-    if level != ENHANCED:
-        return []
-    return [AlarmSpec(
-        f"account{dimension}Utilization", f"{prefix}-account-{dimension.lower()}-capacity-utilization",
-        f"The account's provisioned {dimension.lower()} capacity nears its quota",
-        ACCOUNT, "account_capacity_utilization_percent", account_capacity_utilization(dimension))
-        for dimension in DIMENSIONS]
+    """Once per stack: the account's provisioned capacity against its quota (enhanced), and its
+    client errors (comprehensive: UserErrors is only published for the whole account)."""
+    specs = []
+    if watches(level, "enhanced"):
+        specs += [AlarmSpec(
+            f"account{dimension}Utilization", f"{prefix}-account-{dimension.lower()}-capacity-utilization",
+            f"The account's provisioned {dimension.lower()} capacity nears its quota",
+            ACCOUNT, "account_capacity_utilization_percent", account_capacity_utilization(dimension))
+            for dimension in DIMENSIONS]
+    if watches(level, "comprehensive"):
+        specs.append(AlarmSpec("accountUserErrors", f"{prefix}-account-user-errors",
+                               "DynamoDB answers the account's requests with client errors (HTTP 400)",
+                               CLIENT_ERRORS, "user_errors", user_errors()))
+    return specs

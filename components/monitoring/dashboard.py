@@ -16,12 +16,14 @@ import pulumi_aws as aws
 
 from ..context import StackContext
 from .catalogue import WatchedTable
-from .metrics import (DIMENSIONS, KEY_OPERATIONS, InsightsQuery, Metric, consumed_capacity, provisioned_capacity,
-                      request_latency, system_errors, throttle_events)
+from .metrics import (DIMENSIONS, KEY_OPERATIONS, InsightsQuery, Metric, account_capacity_utilization,
+                      conditional_check_failures, consumed_capacity, provisioned_capacity, request_latency,
+                      system_errors, throttle_events, ttl_deletions, user_errors)
 
 MAX_WIDGETS = 500
 MAX_METRICS = 2500
 WIDTH, HEIGHT = 6, 6
+ACCOUNT_ROW = "account:"  # the title's start of the account's widgets; a table's start with its name
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,11 @@ def table_row(table: WatchedTable) -> list[Widget]:
     return [
         Widget(f"{name} capacity", capacity),
         Widget(f"{name} throttles", throttles),
-        Widget(f"{name} errors", [Line(system_errors(name), {"label": "SystemErrors, all operations", "id": "errors"})]),
+        Widget(f"{name} errors", [
+            Line(system_errors(name), {"label": "SystemErrors, all operations", "id": "errors"}),
+            Line(conditional_check_failures(name), {"label": "conditional check failures"}),
+            *([Line(ttl_deletions(name), {"label": "TTL deletions per 5 minutes"})] if table.expires_items else []),
+        ]),
         Widget(f"{name} latency", [Line(request_latency(name, op), {"label": op}) for op in KEY_OPERATIONS]),
     ]
 
@@ -100,11 +106,19 @@ def pages(rows: list[list[Widget]]) -> list[list[list[Widget]]]:
     return grouped
 
 
+def account_row() -> list[Widget]:
+    """What the account-level alarms watch: provisioned capacity against the quota, client errors."""
+    return [Widget(f"{ACCOUNT_ROW} capacity utilization", [Line(account_capacity_utilization(d), {"label": d.lower()})
+                                                          for d in DIMENSIONS]),
+            Widget(f"{ACCOUNT_ROW} client errors", [Line(user_errors(), {"label": "UserErrors"})])]
+
+
 def stack_dashboards(ctx: StackContext, tables: list[WatchedTable]) -> list[aws.cloudwatch.Dashboard]:
     """The body is plain JSON built from the tables' names as configured, so `synth` shows it
-    whole and the dashboards need not wait for the tables."""
+    whole and the dashboards need not wait for the tables. The first dashboard starts with the
+    account's row."""
     dashboards = []
-    for number, page in enumerate(pages([table_row(table) for table in tables]), start=1):
+    for number, page in enumerate(pages([account_row(), *(table_row(table) for table in tables)]), start=1):
         resource_name, dashboard_name = ctx.names.dashboard(number)
         body = {"widgets": [widget.render(ctx.region, column, row)
                             for row, widgets in enumerate(page) for column, widget in enumerate(widgets)]}

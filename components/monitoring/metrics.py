@@ -94,3 +94,16 @@ def request_latency(table_name, operation: str) -> Metric:
 
 def account_capacity_utilization(dimension: str) -> Metric:
     return Metric(f"AccountProvisioned{dimension}CapacityUtilization", "Maximum", period=300)
+
+
+def conditional_check_failures(table_name) -> Metric:
+    return Metric("ConditionalCheckFailedRequests", "Sum", {"TableName": table_name})
+
+
+def ttl_deletions(table_name) -> Metric:
+    return Metric("TimeToLiveDeletedItemCount", "Sum", {"TableName": table_name}, period=300)
+
+
+def user_errors() -> Metric:
+    """HTTP 400 errors of the account in the region: published without dimensions."""
+    return Metric("UserErrors", "Sum")
