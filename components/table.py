@@ -8,6 +8,7 @@ from typing import Optional, Union
 import pulumi
 import pulumi_aws as aws
 
+from .config.replicas import Replica
 from .config.table import GlobalSecondaryIndex, Table
 from .context import StackContext
 from .monitoring.alarms import create_alarm
@@ -23,6 +24,7 @@ class TableArns:
     table: pulumi.Output[str]
     indexes: dict[str, pulumi.Output[str]]  # GSIs and LSIs, by index name
     stream: pulumi.Output[str]
+    replicas: dict[str, pulumi.Output[str]]  # by region
 
 
 class DynamoTable(pulumi.ComponentResource):
@@ -45,16 +47,21 @@ class DynamoTable(pulumi.ComponentResource):
                 # Protect the table, not the component: children inherit protect.
                 protect=table.protect,
                 retain_on_delete=table.protect,
-                ignore_changes=[f"{field}Capacity" for field in (table.capacity.autoscaled() if table.provisioned
-                                                                 else ())],
+                ignore_changes=[*(f"{field}Capacity" for field in (table.capacity.autoscaled() if table.provisioned
+                                                                   else ())),
+                                # Replicas are resources of their own (never mixed with inline ones).
+                                *(["replicas"] if table.replicas else [])],
             ),
         )
+        self.scaling: list[aws.appautoscaling.Policy] = []
         if table.provisioned:
-            autoscale(key, None, pulumi.Output.concat("table/", self.table.name), table.capacity, table.name, self)
+            self.scaling += autoscale(key, None, pulumi.Output.concat("table/", self.table.name), table.capacity,
+                                      table.name, self)
         self.indexes: dict[str, aws.dynamodb.GlobalSecondaryIndex] = {}
         previous: Optional[pulumi.Resource] = None
         for index_name, gsi in table.global_secondary_indexes.items():
             previous = self.indexes[index_name] = self._index(key, table, index_name, gsi, previous)
+        self.replicas = {replica.region: self._replica(ctx, key, table, replica) for replica in table.replica_list}
         if table.contributor_insights or watches(ctx.config.alarm_level, "comprehensive"):
             aws.dynamodb.ContributorInsights(table_child(key, "contributor-insights"), table_name=self.table.name,
                                              opts=pulumi.ResourceOptions(parent=self))
@@ -65,11 +72,13 @@ class DynamoTable(pulumi.ComponentResource):
                 lambda name, index_name=index_name: table_resource(name, index_name)))
                 for index_name in [*table.global_secondary_indexes, *table.local_secondary_indexes]},
             stream=self.table.stream_arn,
+            replicas={region: replica.arn for region, replica in self.replicas.items()},
         )
         self.watched = WatchedTable(
             table.name, self.table.name,
             tuple(WatchedIndex(name, index.table_name, index.index_name) for name, index in self.indexes.items()),
-            table.provisioned, expires_items=table.ttl_attribute is not None)
+            table.provisioned, expires_items=table.ttl_attribute is not None,
+            replica_regions=tuple(self.replicas))
         thresholds = ctx.config.thresholds(table)
         self.alarms = {spec.key: create_alarm(ctx, spec, thresholds, parent=self)
                        for spec in table_alarms(self.watched, ctx.config.alarm_level)}
@@ -82,6 +91,7 @@ class DynamoTable(pulumi.ComponentResource):
             "streamLabel": self.table.stream_label,
             "readThrottleAlarmArn": self.alarms["readThrottles"].arn,
             "writeThrottleAlarmArn": self.alarms["writeThrottles"].arn,
+            **({"replicaArns": self.arns.replicas} if self.replicas else {}),
         }
         self.register_outputs(self.outputs)
 
@@ -119,8 +129,28 @@ class DynamoTable(pulumi.ComponentResource):
         )
         if capacity:
             resource_id = pulumi.Output.format("table/{0}/index/{1}", index.table_name, index.index_name)
-            autoscale(key, index_name, resource_id, capacity, table.name, self)
+            self.scaling += autoscale(key, index_name, resource_id, capacity, table.name, self)
         return index
+
+    def _replica(self, ctx: StackContext, key: str, table: Table, replica: Replica) -> aws.dynamodb.TableReplica:
+        """A replica in its own region. It waits for every index and scaling policy of the table:
+        DynamoDB adds a replica to a PROVISIONED table only once write auto-scaling exists, and
+        copies the table's indexes and scaling settings to it; so one `pulumi up` creates the table,
+        its indexes, their scaling and the replicas, in that order. The replica holds the table's
+        data, so it is protected like the table."""
+        key_arn = replica.kms_key_arn or (ctx.key_arn(replica.region) if table.encryption == "CUSTOMER_MANAGED"
+                                          else None)
+        return aws.dynamodb.TableReplica(
+            table_child(key, "replica", replica.region),
+            global_table_arn=self.table.arn,
+            kms_key_arn=key_arn,
+            point_in_time_recovery=table.pitr_enabled if replica.point_in_time_recovery is None
+            else replica.point_in_time_recovery,
+            deletion_protection_enabled=table.deletion_protection,
+            region=replica.region,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*self.indexes.values(), *self.scaling],
+                                        protect=table.protect, retain_on_delete=table.protect),
+        )
 
 
 def table_args(table: Table, stack_key_arn: Optional[pulumi.Input[str]]) -> dict:

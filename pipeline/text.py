@@ -169,7 +169,16 @@ def _dashboard(i: State, plan: "References") -> list[str]:
             f"({', '.join(tables)}): {len(widgets)} widgets"]
 
 
+def _replica(i: State, plan: "References") -> list[str]:
+    key = i.get("kmsKeyArn")
+    encryption = plan.named_dependency(i, key, "aws:kms/key:Key", "key") if "kmsKeyArn" in i else "as the table's"
+    return [f"replica of {plan.named_dependency(i, i.get('globalTableArn'), 'aws:dynamodb/table:Table', 'table')}",
+            f"encryption: {encryption}", f"PITR {'on' if i.get('pointInTimeRecovery') else 'off'}",
+            f"deletion protection {'on' if i.get('deletionProtectionEnabled') else 'off'}"]
+
+
 DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {
+    "aws:dynamodb/tableReplica:TableReplica": _replica,
     "aws:dynamodb/table:Table": _table,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": _index,
     "aws:appautoscaling/target:Target": _target,
@@ -192,6 +201,7 @@ DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {
 NOUNS = {  # type -> (singular, plural)
     "aws:dynamodb/table:Table": ("table", "tables"),
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": ("global secondary index", "global secondary indexes"),
+    "aws:dynamodb/tableReplica:TableReplica": ("table replica", "table replicas"),
     "aws:appautoscaling/target:Target": ("scaling target", "scaling targets"),
     "aws:appautoscaling/policy:Policy": ("scaling policy", "scaling policies"),
     "aws:kms/key:Key": ("KMS key", "KMS keys"),
@@ -290,7 +300,11 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
         describe = DESCRIBE.get(state["type"])
         if describe:
             guide = below + ("│  " if kids else "   ")
-            for fact_line in _wrap(describe(state["inputs"], References(state, states)),
+            facts = describe(state["inputs"], References(state, states))
+            if "region" in state["inputs"] and not state["type"].startswith("pulumi:providers:"):
+                # a resource outside the stack's region says where
+                facts = [f"in {state['inputs']['region']}", *facts]
+            for fact_line in _wrap(facts,
                                    max(console.width - len(guide) - 4, 40)):
                 console.print(Text("  " + guide + "  ", style="dim") + Text(fact_line))
         for number, kid in enumerate(kids):

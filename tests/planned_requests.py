@@ -28,6 +28,8 @@ STAND_INS = {
     "cloudwatch.PutMetricAlarm.AlarmActions": "the alarm topic's ARN",
     "cloudwatch.PutMetricAlarm.OKActions": "the alarm topic's ARN",
     "sns.Subscribe.TopicArn": "the alarm topic's ARN",
+    "dynamodb.UpdateTable.TableName": "the main table's ARN (a replica's global table)",
+    "dynamodb.CreateReplicationGroupMemberAction.KMSMasterKeyId": "the stack key's ARN in the replica's region",
     "[account]": "account 123456789012, in policies and ARNs",
 }
 
@@ -311,7 +313,27 @@ def endpoint_policy_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]
     return [("ec2", "ModifyVpcEndpoint", {"VpcEndpointId": i.take("vpcEndpointId"), "PolicyDocument": i.take("policy")})]
 
 
+def replica_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    """UpdateTable on the main table with ReplicaUpdates.Create; then, in the replica's region,
+    UpdateContinuousBackups and deletion protection (terraform-provider-aws, table_replica.go)."""
+    return [
+        ("dynamodb", "UpdateTable", {
+            "TableName": ctx.known(i.take("globalTableArn"), "arn:aws:dynamodb:ap-southeast-1:123456789012:table/t",
+                                   "dynamodb.UpdateTable.TableName"),
+            "ReplicaUpdates": [{"Create": {
+                "RegionName": i.inputs.get("region"),
+                "KMSMasterKeyId": i.take("kmsKeyArn") and ctx.known(
+                    i.inputs["kmsKeyArn"], ctx.key_arn, "dynamodb.CreateReplicationGroupMemberAction.KMSMasterKeyId"),
+                "TableClassOverride": i.take("tableClassOverride")}}]}),
+        ("dynamodb", "UpdateContinuousBackups", {
+            "TableName": "t", "PointInTimeRecoverySpecification": {
+                "PointInTimeRecoveryEnabled": bool(i.take("pointInTimeRecovery", False))}}),
+        ("dynamodb", "UpdateTable", {"TableName": "t", "DeletionProtectionEnabled": i.take("deletionProtectionEnabled")}),
+    ]
+
+
 MAPPINGS: dict[str, Callable[[Inputs, Context], list]] = {
+    "aws:dynamodb/tableReplica:TableReplica": replica_calls,
     "aws:dynamodb/table:Table": table_calls,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": gsi_calls,
     "aws:dynamodb/contributorInsights:ContributorInsights": contributor_insights_calls,
@@ -356,6 +378,7 @@ def requests(plan: Plan) -> Requests:
             unmapped.append(f"{type_} {name}: no mapping to an API call")
             continue
         inputs = Inputs(resource["inputs"])
+        inputs.take("region")  # which regional endpoint receives the requests, not a field of them
         for service_name, operation, params in MAPPINGS[type_](inputs, ctx):
             calls.append(Call(service_name, operation, ctx.with_account(_compact(params)), name, type_))
         unmapped += [f"{type_} {name}: input {key} is not mapped to a request" for key in inputs.left()]

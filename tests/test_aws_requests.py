@@ -49,6 +49,7 @@ FEATURE_RICH = {
         "localSecondaryIndexes": {"ByLsi1": {"rangeKey": "lsi1", "projection": ["x", "y", "z"]}},
         "stream": "NEW_AND_OLD_IMAGES", "ttlAttribute": "expires", "pointInTimeRecovery": {"recoveryPeriodDays": 7},
         "encryption": "CUSTOMER_MANAGED", "contributorInsights": True, "tableClass": "STANDARD_INFREQUENT_ACCESS",
+        "replicas": ["us-west-2", {"region": "eu-west-1", "pointInTimeRecovery": False}],
     },
     "events": {
         "attributes": {"id": "S", "ts": "N"}, "hashKey": "id",
@@ -144,7 +145,9 @@ def test_the_stacks_cover_every_resource_type_and_feature(plans, planned):
                for c in calls_of(planned, "feature-rich", "PutScalingPolicy"))
     assert any(p["Projection"].get("NonKeyAttributes") for c in creates for p in c.get("LocalSecondaryIndexes", []))
     assert any(len(c.params["GlobalSecondaryIndexUpdates"][0]["Create"]["KeySchema"]) == 4
-               for c in calls_of(planned, "feature-rich", "UpdateTable"))
+               for c in calls_of(planned, "feature-rich", "UpdateTable") if "GlobalSecondaryIndexUpdates" in c.params)
+    assert {c.params["ReplicaUpdates"][0]["Create"]["RegionName"] for c in calls_of(planned, "feature-rich", "UpdateTable")
+            if "ReplicaUpdates" in c.params} == {"us-west-2", "eu-west-1"}
     assert any("RecoveryPeriodInDays" in c.params["PointInTimeRecoverySpecification"]
                for c in calls_of(planned, "feature-rich", "UpdateContinuousBackups"))
     assert calls_of(planned, "feature-rich", "UpdateTimeToLive") and calls_of(planned, "feature-rich", "Subscribe")
@@ -444,7 +447,7 @@ def dynamodb_rule_problems(stack_calls: list[Call]) -> list[str]:
             if len(p.get("LocalSecondaryIndexes", [])) > limits.MAX_LSIS:
                 problems.append(f"{where}: more than {limits.MAX_LSIS} LSIs")
             indexes.setdefault(p["TableName"], []).extend(lsi["Projection"] for lsi in p.get("LocalSecondaryIndexes", []))
-        elif call.operation == "UpdateTable":
+        elif call.operation == "UpdateTable" and "GlobalSecondaryIndexUpdates" in p:
             create = p["GlobalSecondaryIndexUpdates"][0]["Create"]
             schemas = [create["KeySchema"]]
             problems += _key_problems(f"{where} GSI {create['IndexName']}", create["KeySchema"],
@@ -505,7 +508,8 @@ def test_the_limits_stack_reaches_the_limits(planned):
     calls = planned["at-the-limits"].calls
     [create] = [c.params for c in calls if c.operation == "CreateTable"]
     assert len(create["LocalSecondaryIndexes"]) == limits.MAX_LSIS
-    gsis = [c.params["GlobalSecondaryIndexUpdates"][0]["Create"] for c in calls if c.operation == "UpdateTable"]
+    gsis = [c.params["GlobalSecondaryIndexUpdates"][0]["Create"] for c in calls
+            if c.operation == "UpdateTable" and "GlobalSecondaryIndexUpdates" in c.params]
     assert len(gsis) == limits.MAX_GSIS
     assert sum(len(p["Projection"].get("NonKeyAttributes", [])) for p in [*gsis, *create["LocalSecondaryIndexes"]]) \
         == limits.MAX_INCLUDE_PER_TABLE

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from components.monitoring.catalogue import WatchedIndex, WatchedTable
-from components.monitoring.dashboard import pages, table_row
+from components.monitoring.dashboard import laid_out, pages, table_row
 from tests.conftest import KMS_KEY, TABLE, USERS, autoscaled, named, synth_stack, synth_tables
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -268,3 +268,11 @@ def test_the_dashboard_draws_the_account_row_first():
     lines = drawn_lines(dashboard_body(plan.resources(DASHBOARD)[0]))
     assert [line[1] for line in lines[:3]] == ["AccountProvisionedReadCapacityUtilization",
                                               "AccountProvisionedWriteCapacityUtilization", "UserErrors"]
+
+
+def test_a_table_with_replicas_gets_a_fifth_widget_wrapped_inside_the_24_column_grid():
+    table = WatchedTable("t", "t", (), False, replica_regions=("us-west-2",))
+    widgets = laid_out([table_row(table), table_row(table)], "ap-southeast-1")
+    assert all(w["x"] + w["width"] <= 24 for w in widgets)
+    assert [(w["x"], w["y"]) for w in widgets[:6]] == [(0, 0), (6, 0), (12, 0), (18, 0), (0, 6), (0, 12)]
+    assert widgets[4]["properties"]["title"] == "t replication"

@@ -12,6 +12,7 @@ Two promises live here:
   therefore hold on any subset of a map's entries: they report what is wrong among what they see.
 """
 
+import difflib
 import math
 import re
 from functools import cache
@@ -201,9 +202,11 @@ def not_supported_yet(*values: str, fix: str) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-def stack_region(info: ValidationInfo) -> Optional[str]:
-    """The stack's region as written (it may itself be invalid: then ARNs are not compared)."""
-    region = (info.context or {}).get("region")
+def stack_region(context: "ValidationInfo | Mapping[str, Any]") -> Optional[str]:
+    """The stack's region from a validator's info or a rule's context, if it is a known region
+    (when it is not, nothing is compared with it)."""
+    context = context if isinstance(context, Mapping) else (context.context or {})
+    region = context.get("region")
     return region if isinstance(region, str) and region in KNOWN_REGIONS else None
 
 
@@ -243,3 +246,14 @@ def _not_secret(value: Any) -> Any:
 
 # A value that names resources: refused as a secret (`reader` refuses its key under `pulumi up`).
 NotSecret = BeforeValidator(_not_secret)
+
+
+def _known_region(value: str) -> str:
+    if value != SECRET_PLACEHOLDER and value not in KNOWN_REGIONS:
+        close = difflib.get_close_matches(value, KNOWN_REGIONS, n=1)
+        raise invalid(reason=f"{value!r} is not an AWS region known to the provider",
+                      fix=f"did you mean {close[0]}?" if close else f"use one of {', '.join(KNOWN_REGIONS)}")
+    return value
+
+
+RegionName = Annotated[str, AfterValidator(_known_region)]

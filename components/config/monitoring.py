@@ -33,6 +33,9 @@ class Thresholds(ConfigModel):
         100, description="average SuccessfulRequestLatency of key operations (enhanced)")
     capacity_utilization_percent: Percent = Field(
         80, description="consumed / provisioned capacity, PROVISIONED tables (enhanced)")
+    replication_latency_ms: Annotated[Number, Field(gt=0)] = Field(
+        180000, description="average replication latency to each replica region (enhanced); AWS suggests alerting "
+                            "above 180,000 ms")
     conditional_check_failures: Count = Field(
         100, description="failed conditional writes per minute (comprehensive)")
     ttl_deletions: Count = Field(

@@ -19,6 +19,8 @@ from .capacity import AutoScaling, Capacity, OnDemand
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import SETTINGS, setting_type
+from .replicas import Replica
+from .replicas import Replica
 from .stack import StackConfig
 from .table import GlobalSecondaryIndex, LocalSecondaryIndex, RecoveryPeriod, Table, refuse_not_built
 
@@ -36,6 +38,10 @@ SECTIONS: list[tuple[str, str, str, type[BaseModel]]] = [
     ("Auto-scaling", "auto-scaling", "`capacity.read` or `capacity.write` as an object", AutoScaling),
     ("On-demand ceilings", "on-demand-ceilings", "`onDemand` of a table or GSI", OnDemand),
     ("Point-in-time recovery", "point-in-time-recovery", "`pointInTimeRecovery` as an object", RecoveryPeriod),
+    ("Replica", "replica", "an entry of `tables.<key>.replicas` as an object (a plain region is the same with the "
+     "defaults)", Replica),
+    ("Replica", "replica", "an entry of `tables.<key>.replicas` as an object (a plain region is the same with the "
+     "defaults)", Replica),
     ("Alarms", "alarms", "`alarms`; the threshold keys also under `tables.<key>.alarms`", StackAlarms),
     ("Network", "network", "`network`", Network),
 ]

@@ -87,8 +87,12 @@ class StackConfig(ConfigModel):
 
     @property
     def key_regions(self) -> list[str]:
-        """The regions where the stack needs its own KMS key."""
-        return [self.aws.region] if self.needs_stack_key else []
+        """The regions where the stack needs its own KMS key: its own, and each replica region of a
+        CUSTOMER_MANAGED table whose replica names no key of its own."""
+        regions = [self.aws.region] if self.needs_stack_key else []
+        regions += [replica.region for table in self.tables.values() if table.encryption == "CUSTOMER_MANAGED"
+                    for replica in table.replica_list if replica.kms_key_arn is None]
+        return list(dict.fromkeys(regions))
 
     @property
     def names(self) -> StackNames:
@@ -194,6 +198,8 @@ class StackConfig(ConfigModel):
                 yield DerivedName("scaling target resources", f"{base}-target", where)
                 yield DerivedName("scaling policy resources", f"{base}-policy", where)
                 yield DerivedName(None, scaling_policy(physical, field, index_name), where, SCALING_POLICY_NAME)
+        yield from (DerivedName("table replica resources", table_child(key, "replica", replica.region), source)
+                    for replica in table.replica_list)
         yield from (DerivedName(ALARM_NAMES, spec.name, source, ALARM_NAME)
                     for spec in table_alarms(self._watched(key, table), self.alarm_level))
 
@@ -202,6 +208,7 @@ class StackConfig(ConfigModel):
         physical = self.physical_name(key, table)
         return WatchedTable(physical, physical,
                             tuple(WatchedIndex(n, physical, n) for n in table.global_secondary_indexes),
-                            table.provisioned, expires_items=table.ttl_attribute is not None)
+                            table.provisioned, expires_items=table.ttl_attribute is not None,
+                            replica_regions=tuple(replica.region for replica in table.replica_list))
 
 

@@ -9,9 +9,10 @@ from ..errors import SECRET_PLACEHOLDER, Problem, invalid
 from .base import ConfigModel, NotSecret, Whole, arn_in_stack, rule
 from .capacity import Capacity, OnDemand, object_or
 from .compliance import tier_of
-from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, MAX_GSIS, MAX_INCLUDE_PER_INDEX, MAX_INCLUDE_PER_TABLE,
+from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, KMS_KEY_ARN, MAX_GSIS, MAX_INCLUDE_PER_INDEX, MAX_INCLUDE_PER_TABLE,
                      MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME, NameRule)
 from .monitoring import Thresholds
+from .replicas import Replica, ReplicaSetting, as_replicas, replica_problems
 
 
 def follows(name_rule: NameRule) -> AfterValidator:
@@ -97,7 +98,6 @@ PointInTimeRecovery = Annotated[
     object_or("as bool"),
 ]
 ENCRYPTION_MODES = ("AWS_OWNED", "AWS_MANAGED", "CUSTOMER_MANAGED")
-KMS_KEY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[a-zA-Z0-9-]+")
 
 
 def _encryption(value: str) -> str:
@@ -136,7 +136,8 @@ class Table(ConfigModel):
                                    "a KMS key in the stack's region")
     table_class: Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"] = Field("STANDARD", description="storage class")
     contributor_insights: bool = Field(False, description="CloudWatch contributor insights on the table")
-    replicas: NotSupportedYet = Field(None, description="global table replicas")
+    replicas: list[ReplicaSetting] = Field(
+        [], description="global table replicas: regions, or `{region, kmsKeyArn, pointInTimeRecovery}`")
     import_: NotSupportedYet = Field(None, alias="import", description="adopt an existing table")
     restore: NotSupportedYet = Field(None, description="create the table from point-in-time recovery")
     alarms: Optional[Thresholds] = Field(None, description="per-table threshold overrides")
@@ -155,6 +156,10 @@ class Table(ConfigModel):
         """The key ARN the table names itself, if any."""
         return self.encryption if KMS_KEY_ARN.fullmatch(self.encryption) else None
 
+    @property
+    def replica_list(self) -> list[Replica]:
+        return as_replicas(self.replicas)
+
     def index_capacity(self, index: GlobalSecondaryIndex) -> Optional[Capacity]:
         """A GSI's capacity: its own, else the table's; None on on-demand tables."""
         return (index.capacity or self.capacity) if self.provisioned else None
@@ -171,6 +176,8 @@ class Table(ConfigModel):
         self.protect = protected if self.protect is None else self.protect
         if "encryption" not in self.model_fields_set and tier_of(context).customer_managed_key:
             self.encryption = "CUSTOMER_MANAGED"
+        if self.replicas and self.stream is None:
+            self.stream = "NEW_AND_OLD_IMAGES"  # replication reads the stream
 
     def _unlisted(self, path: tuple, names: list[str]) -> list[Problem]:
         return [Problem(path, f"key attribute {n!r} is not listed in attributes",
@@ -264,6 +271,48 @@ class Table(ConfigModel):
             yield Problem(("ttlAttribute",), f"TTL attribute {self.ttl_attribute!r} is typed "
                           f"{self.attributes[self.ttl_attribute]}, but TTL needs a Number (epoch seconds)",
                           "use an attribute that holds epoch seconds as the ttlAttribute")
+
+    @rule("replicas")
+    def _replica_regions(self, context):
+        yield from replica_problems(self.replica_list, context)
+        tier = tier_of(context)
+        if len(self.replica_list) < tier.min_replicas:
+            yield Problem(("replicas",), f"compliance {tier.name} requires at least {tier.min_replicas} replica region",
+                          "add a region, e.g. replicas: [us-west-2]")
+
+    @rule("replicas", "stream")
+    def _replicas_read_the_stream(self, context):
+        if self.replicas and self.stream not in (None, "NEW_AND_OLD_IMAGES"):
+            yield Problem(("stream",), f"replicas replicate through a NEW_AND_OLD_IMAGES stream, not {self.stream}",
+                          "set stream: NEW_AND_OLD_IMAGES, or leave stream out (replicas turn it on)")
+
+    @rule("replicas", "billing_mode", "capacity", "global_secondary_indexes")
+    def _replicas_need_write_auto_scaling(self, context):
+        """A global table is on demand, or PROVISIONED with write auto-scaling on the table and
+        its GSIs ("Table write capacity should either be Pay-Per-Request or AutoScaled")."""
+        if not (self.replicas and self.provisioned):
+            return
+        places = [((), self.capacity), *((("globalSecondaryIndexes", name), gsi.capacity)
+                                         for name, gsi in self.global_secondary_indexes.items())]
+        for path, capacity in places:
+            if capacity is not None and "write" not in capacity.autoscaled():
+                yield Problem((*path, "capacity", "write"), "a PROVISIONED table with replicas needs write "
+                              "auto-scaling here", "make write an auto-scaling object {min, max}, or use "
+                              "billingMode: PAY_PER_REQUEST")
+
+    @rule("replicas", "encryption")
+    def _replica_keys(self, context):
+        """Each replica of a table with a customer-managed key needs a key of its own region."""
+        for number, replica in enumerate(self.replica_list):
+            path = ("replicas", number, "kmsKeyArn")
+            if replica.kms_key_arn and self.encryption in ("AWS_OWNED", "AWS_MANAGED"):
+                yield Problem(path, f"a replica key goes with a customer-managed table key, and the table's "
+                              f"encryption is {self.encryption}", "remove kmsKeyArn, or give the table a "
+                              "customer-managed key")
+            if not replica.kms_key_arn and self.kms_key_arn:
+                yield Problem(path, f"the table uses the key {self.kms_key_arn}, so the replica in {replica.region} "
+                              "needs a key of that region", f"set kmsKeyArn to a key of {replica.region}, or use "
+                              "encryption: CUSTOMER_MANAGED for the stack's keys")
 
     @rule("deletion_protection", "point_in_time_recovery", "protect")
     def _protection_minimums(self, context):

@@ -11,8 +11,8 @@ from typing import Union
 import pulumi
 
 from .metrics import (DIMENSIONS, KEY_OPERATIONS, Metric, Watched, account_capacity_utilization,
-                      conditional_check_failures, consumed_capacity, provisioned_capacity, request_latency,
-                      system_errors, throttle_events, ttl_deletions, user_errors)
+                      conditional_check_failures, consumed_capacity, provisioned_capacity, replication_latency,
+                      request_latency, system_errors, throttle_events, ttl_deletions, user_errors)
 
 LEVELS = ("basic", "enhanced", "comprehensive")  # each watches all the one before it does
 
@@ -40,6 +40,8 @@ ACCOUNT = Judgement(datapoints=2, treat_missing_data="missing")
 # Client errors and failed conditions are published when they happen; ten minutes of them is a
 # trend, not a blip (UserErrors: Sum over 60 s, 10 of 10, as AWS recommends).
 CLIENT_ERRORS = Judgement(datapoints=10, treat_missing_data="notBreaching")
+# Replication lag (Average over 60 s, 15 of 15, as AWS recommends); no writes, no lag to judge.
+REPLICATION = Judgement(datapoints=15, treat_missing_data="notBreaching")
 # TTL deletions in 5-minute sums: three in a row over the threshold is a mass expiry.
 EXPIRY = Judgement(datapoints=3, treat_missing_data="notBreaching")
 
@@ -78,6 +80,7 @@ class WatchedTable:
     indexes: tuple[WatchedIndex, ...]
     provisioned: bool
     expires_items: bool = False  # a TTL attribute
+    replica_regions: tuple[str, ...] = ()
 
 
 def table_alarms(table: WatchedTable, level: str) -> list[AlarmSpec]:
@@ -104,6 +107,10 @@ def table_alarms(table: WatchedTable, level: str) -> list[AlarmSpec]:
     specs += [AlarmSpec(
         f"{operation}Latency", f"{physical}-{operation}-latency", f"{operation} on {physical} is slower than usual",
         LATENCY, "latency_ms", request_latency(name, operation)) for operation in KEY_OPERATIONS]
+    specs += [AlarmSpec(
+        f"{region}.replicationLatency", f"{physical}-{region}-replication-latency",
+        f"Writes to {physical} reach its replica in {region} late", REPLICATION, "replication_latency_ms",
+        replication_latency(name, region)) for region in table.replica_regions]
     if table.provisioned:
         specs += [AlarmSpec(
             f"{dimension.lower()}Utilization", f"{physical}-{dimension.lower()}-capacity-utilization",

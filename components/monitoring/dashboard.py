@@ -17,12 +17,13 @@ import pulumi_aws as aws
 from ..context import StackContext
 from .catalogue import WatchedTable
 from .metrics import (DIMENSIONS, KEY_OPERATIONS, InsightsQuery, Metric, account_capacity_utilization,
-                      conditional_check_failures, consumed_capacity, provisioned_capacity, request_latency,
-                      system_errors, throttle_events, ttl_deletions, user_errors)
+                      conditional_check_failures, consumed_capacity, provisioned_capacity, replication_latency,
+                      request_latency, system_errors, throttle_events, ttl_deletions, user_errors)
 
 MAX_WIDGETS = 500
 MAX_METRICS = 2500
 WIDTH, HEIGHT = 6, 6
+GRID_COLUMNS = 24
 ACCOUNT_ROW = "account:"  # the title's start of the account's widgets; a table's start with its name
 
 
@@ -50,8 +51,8 @@ class Widget:
     def metric_count(self) -> int:
         return sum(line.metric_count for line in self.lines)
 
-    def render(self, region: str, column: int, row: int) -> dict:
-        return {"type": "metric", "x": column * WIDTH, "y": row * HEIGHT, "width": WIDTH, "height": HEIGHT,
+    def render(self, region: str, x: int, y: int) -> dict:
+        return {"type": "metric", "x": x, "y": y, "width": WIDTH, "height": HEIGHT,
                 "properties": {"title": self.title, "region": region, "view": "timeSeries", "stacked": False,
                                "metrics": [line.render() for line in self.lines]}}
 
@@ -89,6 +90,8 @@ def table_row(table: WatchedTable) -> list[Widget]:
             *([Line(ttl_deletions(name), {"label": "TTL deletions per 5 minutes"})] if table.expires_items else []),
         ]),
         Widget(f"{name} latency", [Line(request_latency(name, op), {"label": op}) for op in KEY_OPERATIONS]),
+        *([Widget(f"{name} replication", [Line(replication_latency(name, region), {"label": f"to {region}"})
+                                          for region in table.replica_regions])] if table.replica_regions else []),
     ]
 
 
@@ -106,6 +109,20 @@ def pages(rows: list[list[Widget]]) -> list[list[list[Widget]]]:
     return grouped
 
 
+def laid_out(rows: list[list[Widget]], region: str) -> list[dict]:
+    """Each row's widgets left to right, wrapping at the dashboard's 24 columns (CloudWatch
+    dashboard body structure: a widget's x + width is at most 24); each row starts a new line."""
+    rendered, y = [], 0
+    for widgets in rows:
+        for number, widget in enumerate(widgets):
+            x = number * WIDTH % GRID_COLUMNS
+            if number and x == 0:
+                y += HEIGHT
+            rendered.append(widget.render(region, x, y))
+        y += HEIGHT
+    return rendered
+
+
 def account_row() -> list[Widget]:
     """What the account-level alarms watch: provisioned capacity against the quota, client errors."""
     return [Widget(f"{ACCOUNT_ROW} capacity utilization", [Line(account_capacity_utilization(d), {"label": d.lower()})
@@ -120,8 +137,7 @@ def stack_dashboards(ctx: StackContext, tables: list[WatchedTable]) -> list[aws.
     dashboards = []
     for number, page in enumerate(pages([account_row(), *(table_row(table) for table in tables)]), start=1):
         resource_name, dashboard_name = ctx.names.dashboard(number)
-        body = {"widgets": [widget.render(ctx.region, column, row)
-                            for row, widgets in enumerate(page) for column, widget in enumerate(widgets)]}
+        body = {"widgets": laid_out(page, ctx.region)}
         dashboards.append(aws.cloudwatch.Dashboard(resource_name, dashboard_name=dashboard_name,
                                                    dashboard_body=json.dumps(body), opts=ctx.opts()))
     return dashboards

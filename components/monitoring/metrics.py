@@ -107,3 +107,9 @@ def ttl_deletions(table_name) -> Metric:
 def user_errors() -> Metric:
     """HTTP 400 errors of the account in the region: published without dimensions."""
     return Metric("UserErrors", "Sum")
+
+
+def replication_latency(table_name, receiving_region: str) -> Metric:
+    """Published in the region writes come from, per region they go to (DynamoDB developer guide,
+    "Monitoring global tables")."""
+    return Metric("ReplicationLatency", "Average", {"TableName": table_name, "ReceivingRegion": receiving_region})
