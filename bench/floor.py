@@ -117,6 +117,20 @@ def register(tables: int) -> None:
     for dimension in ("Read", "Write"):
         alarm(f"account-{dimension}", f"AccountProvisioned{dimension}CapacityUtilization", None, topic,
               statistic="Maximum")
+    vault = aws.backup.Vault("backup-vault", name="bench", opts=with_provider)
+    role = aws.iam.Role("backup-role", name="bench-backup", opts=with_provider, assume_role_policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))
+    grants = [aws.iam.RolePolicyAttachment(f"backup-{purpose}", role=role.name, opts=with_provider,
+                                           policy_arn=f"arn:aws:iam::aws:policy/service-role/{policy}")
+              for purpose, policy in (("backup", "AWSBackupServiceRolePolicyForBackup"),
+                                      ("restores", "AWSBackupServiceRolePolicyForRestores"))]
+    plan = aws.backup.Plan("backup-plan", name="bench", opts=with_provider, rules=[{
+        "rule_name": "daily", "target_vault_name": vault.name, "schedule": "cron(0 5 ? * * *)",
+        "lifecycle": {"delete_after": 30}}])
+    aws.backup.Selection("backup-selection", name="bench-tables", plan_id=plan.id, iam_role_arn=role.arn,
+                         resources=[pulumi.Output.concat("arn:aws:dynamodb:", REGION, ":123456789012:table/", n)
+                                    for n in names], opts=pulumi.ResourceOptions(provider=provider, depends_on=grants))
     for page in range(0, len(names), TABLES_PER_DASHBOARD):
         aws.cloudwatch.Dashboard(
             f"dashboard-{page}", dashboard_name=f"bench-{REGION}-{page}", opts=with_provider,

@@ -23,7 +23,7 @@ def stack_keys(ctx: StackContext) -> dict[str, aws.kms.Key]:
             deletion_window_in_days=30,
             policy=ctx.account_id.apply(lambda account, region=region: pulumi.Output.json_dumps(
                 key_policy(ctx, account, encrypts_alarm_topic=region == ctx.region))),
-            opts=ctx.opts(protect=config.is_prod, retain_on_delete=config.is_prod),
+            opts=ctx.opts(protect=config.protects_data, retain_on_delete=config.protects_data),
             **ctx.in_region(region),
         )
         aws.kms.Alias(f"{name}-alias", name=ctx.names.key_alias, target_key_id=key.key_id, opts=ctx.opts(),

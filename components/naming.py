@@ -9,7 +9,8 @@ URN, its parent's name is not), so two tables' children of the same type need di
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .config.limits import DASHBOARD_NAME, KMS_ALIAS, TOPIC_NAME, NameRule
+from .config.limits import (BACKUP_PLAN_NAME, BACKUP_SELECTION_NAME, BACKUP_VAULT_NAME, DASHBOARD_NAME, IAM_ROLE_NAME,
+                            KMS_ALIAS, TOPIC_NAME, NameRule)
 from .errors import Path, Problem, key_path
 
 
@@ -44,6 +45,19 @@ class StackNames:
     @property
     def endpoint(self) -> str:
         return f"{self.prefix}-dynamodb-endpoint"
+
+    @property
+    def backup(self) -> str:
+        """The backup vault and plan."""
+        return f"{self.prefix}-dynamodb"
+
+    @property
+    def backup_selection(self) -> str:
+        return f"{self.prefix}-dynamodb-tables"
+
+    @property
+    def backup_role(self) -> str:
+        return f"{self.prefix}-dynamodb-backup"
 
     def dashboard(self, number: int) -> tuple[str, str]:
         """(resource name, dashboard name) of the stack's `number`th dashboard. Dashboards are
@@ -96,6 +110,16 @@ def stack_resource_names(prefix: str) -> list[DerivedName]:
     names = StackNames(prefix, region="")
     return [DerivedName("KMS aliases", names.key_alias, ("project",), KMS_ALIAS, STACK_NAME_FIX),
             DerivedName("SNS topics", names.topic, ("project",), TOPIC_NAME, STACK_NAME_FIX)]
+
+
+def backup_names(prefix: str) -> list[DerivedName]:
+    """The names AWS Backup needs, when the stack has a plan."""
+    names = StackNames(prefix, region="")
+    return [DerivedName("backup vaults", names.backup, ("project",), BACKUP_VAULT_NAME, STACK_NAME_FIX),
+            DerivedName("backup plans", names.backup, ("project",), BACKUP_PLAN_NAME, STACK_NAME_FIX),
+            DerivedName("backup selections", names.backup_selection, ("project",), BACKUP_SELECTION_NAME,
+                        STACK_NAME_FIX),
+            DerivedName("IAM roles", names.backup_role, ("project",), IAM_ROLE_NAME, STACK_NAME_FIX)]
 
 
 def dashboard_name(names: StackNames, tables: int) -> DerivedName:

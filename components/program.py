@@ -5,6 +5,7 @@ from typing import Any
 
 import pulumi
 
+from .backup import stack_backup
 from .config.stack import StackConfig
 from .context import base_context
 from .encryption import stack_keys
@@ -16,8 +17,8 @@ from .table import DynamoTable
 
 
 def program(config: StackConfig) -> dict[str, Any]:
-    """Registers the stack's resources: its provider and key, where alarms go, a component per
-    table, then what watches and reaches the tables. Returns the stack outputs."""
+    """Registers the stack's resources: its provider and keys, where alarms go, a component per
+    table, then what backs up, watches and reaches the tables. Returns the stack outputs."""
     for warning in config.warnings:
         pulumi.log.warn(warning)
     keep_secret(config.secret_values)
@@ -26,6 +27,7 @@ def program(config: StackConfig) -> dict[str, Any]:
     ctx = ctx.with_(alarm_topic_arn=alarm_topic_arn(ctx))
 
     tables = {key: DynamoTable(ctx, key, table) for key, table in config.tables.items()}
+    backup = stack_backup(ctx, list(tables.values()))
     stack_alarms(ctx)
     dashboards = stack_dashboards(ctx, [table.watched for table in tables.values()])
     outputs = {
@@ -33,6 +35,7 @@ def program(config: StackConfig) -> dict[str, Any]:
         "alarmTopicArn": ctx.alarm_topic_arn,
         "dashboardName": dashboards[0].dashboard_name,
         "dashboardNames": [dashboard.dashboard_name for dashboard in dashboards],
+        **({"backupVaultName": backup.vault.name, "backupPlanId": backup.plan.id} if backup else {}),
     }
     if config.network:
         from .network import stack_endpoint  # aws.ec2 is slow to import: only stacks with a network pay

@@ -177,7 +177,43 @@ def _replica(i: State, plan: "References") -> list[str]:
             f"deletion protection {'on' if i.get('deletionProtectionEnabled') else 'off'}"]
 
 
+def _backup_plan(i: State, plan: "References") -> list[str]:
+    facts = [f"name {i.get('name')}"]
+    for rule in i.get("rules", []):
+        lifecycle = rule.get("lifecycle", {})
+        kept = f"kept {lifecycle.get('deleteAfter')} days" + (
+            f", cold after {lifecycle['coldStorageAfter']}" if lifecycle.get("coldStorageAfter") else "")
+        # The copy vault is the plan's vault in another region.
+        copy_vaults = [f"the vault {d['urn'].rsplit('::', 1)[1]} in {d['inputs']['region']}"
+                       for d in plan.dependencies if d["type"] == "aws:backup/vault:Vault" and "region" in d["inputs"]]
+        copies = f" and copied to {', '.join(copy_vaults)}" if rule.get("copyActions") else ""
+        facts.append(f"rule {rule.get('ruleName')}: {rule.get('schedule')} UTC, {kept}{copies}")
+    return facts
+
+
+def _backup_selection(i: State, plan: "References") -> list[str]:
+    tables = plan.dependency_names("aws:dynamodb/table:Table")
+    return [f"name {i.get('name')}", f"backs up {len(i.get('resources', []))} tables ({', '.join(tables)})",
+            f"as the role {', '.join(plan.dependency_names('aws:iam/role:Role'))}"]
+
+
+def _role(i: State, plan: "References") -> list[str]:
+    principals = [s.get("Principal") for s in json.loads(i.get("assumeRolePolicy", "{}")).get("Statement", [])]
+    return [f"name {i.get('name')}", f"assumed by {', '.join(json.dumps(p) for p in principals)}"]
+
+
 DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {
+    "aws:backup/vault:Vault": lambda i, plan: [
+        f"name {i.get('name')}",
+        "encrypted with " + (plan.named_dependency(i, i["kmsKeyArn"], "aws:kms/key:Key", "key") if "kmsKeyArn" in i
+                             else "AWS Backup's default key")],
+    "aws:backup/plan:Plan": _backup_plan,
+    "aws:backup/selection:Selection": _backup_selection,
+    "aws:backup/regionSettings:RegionSettings": lambda i, plan: [
+        f"opt in {', '.join(sorted(i.get('resourceTypeOptInPreference', {})))}",
+        f"advanced features for {', '.join(sorted(i.get('resourceTypeManagementPreference', {})))}"],
+    "aws:iam/role:Role": _role,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda i, plan: [f"policy {i.get('policyArn')}"],
     "aws:dynamodb/tableReplica:TableReplica": _replica,
     "aws:dynamodb/table:Table": _table,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": _index,
@@ -214,6 +250,12 @@ NOUNS = {  # type -> (singular, plural)
     "aws:cloudwatch/dashboard:Dashboard": ("dashboard", "dashboards"),
     "aws:ec2/vpcEndpoint:VpcEndpoint": ("VPC endpoint", "VPC endpoints"),
     "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": ("VPC endpoint policy", "VPC endpoint policies"),
+    "aws:backup/vault:Vault": ("backup vault", "backup vaults"),
+    "aws:backup/plan:Plan": ("backup plan", "backup plans"),
+    "aws:backup/selection:Selection": ("backup selection", "backup selections"),
+    "aws:backup/regionSettings:RegionSettings": ("backup region settings", "backup region settings"),
+    "aws:iam/role:Role": ("IAM role", "IAM roles"),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role policy attachment", "role policy attachments"),
     "koneksi:dynamodb:Table": ("table component", "table components"),
     STACK_TYPE: ("stack", "stacks"),
 }

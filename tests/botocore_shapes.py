@@ -4,13 +4,16 @@ botocore's own `ParamValidator` checks only required members, types and `min`; `
 also checks `max` and `pattern`. Patterns are Java regular expressions, applied to the whole
 value (`Pattern.matches`, as AWS's Java validators do). `java_regex` translates them for Python:
 `\\uXXXX` escapes, UTF-16 surrogate pairs (`\\uD800\\uDC00-\\uDBFF\\uDFFF`, i.e.
-U+10000-U+10FFFF) and the POSIX classes `\\p{Print}`, `\\p{Alnum}`, ... in their default ASCII
-meaning. It refuses what it cannot translate (other `\\p{..}` classes, class intersections `&&`,
-nested classes) with `Untranslatable`. Lengths are counted as Java does, in UTF-16 code units.
+U+10000-U+10FFFF), the POSIX classes `\\p{Print}`, `\\p{Alnum}`, ... in their default ASCII
+meaning, and the Unicode categories `\\p{L}`, `\\p{Z}`, `\\p{N}` as ranges from `unicodedata`.
+It refuses what it cannot translate (other `\\p{..}` classes, class intersections `&&`, nested
+classes) with `Untranslatable`. Lengths are counted as Java does, in UTF-16 code units.
 """
 
 import functools
 import re
+import sys
+import unicodedata
 from typing import Any
 
 from botocore.loaders import create_loader
@@ -49,6 +52,22 @@ POSIX_CLASSES = {
     "Blank": r" \t", "Cntrl": r"\x00-\x1f\x7f", "XDigit": "0-9a-fA-F", "Space": r" \t\n\x0b\f\r",
 }
 _SURROGATE_PAIR = re.compile(r"\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})", re.IGNORECASE)
+# java.util.regex.Pattern, "Categories": \p{L} letters, \p{Z} separators, \p{N} numbers, by the
+# Unicode general category (the first letter of `unicodedata.category`).
+UNICODE_CATEGORIES = ("L", "Z", "N")
+
+
+@functools.cache
+def _category_class(category: str) -> str:
+    """The code points of a Unicode general category as character-class ranges (BMP and beyond)."""
+    ranges: list[list[int]] = []
+    for point in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(point)).startswith(category):
+            if ranges and ranges[-1][1] == point - 1:
+                ranges[-1][1] = point
+            else:
+                ranges.append([point, point])
+    return "".join(f"\\U{low:08X}" + (f"-\\U{high:08X}" if high > low else "") for low, high in ranges)
 
 
 def _code_point(match: re.Match) -> str:
@@ -69,9 +88,10 @@ def java_regex(pattern: str) -> re.Pattern:
             if source[i + 1:i + 2] in ("p", "P"):
                 end = source.find("}", i)
                 name = source[i + 3:end] if source[i + 2:i + 3] == "{" else ""
-                if name not in POSIX_CLASSES or (in_class and source[i + 1] == "P"):
+                known = POSIX_CLASSES.get(name) or (name in UNICODE_CATEGORIES and _category_class(name))
+                if not known or (in_class and source[i + 1] == "P"):
                     raise Untranslatable(f"{pattern!r}: \\{source[i + 1]}{{{name}}}")
-                body = POSIX_CLASSES[name]
+                body = known
                 out.append(body if in_class else f"[{'^' if source[i + 1] == 'P' else ''}{body}]")
                 i = end + 1
                 continue

@@ -29,6 +29,12 @@ STAND_INS = {
     "cloudwatch.PutMetricAlarm.OKActions": "the alarm topic's ARN",
     "sns.Subscribe.TopicArn": "the alarm topic's ARN",
     "dynamodb.UpdateTable.TableName": "the main table's ARN (a replica's global table)",
+    "backup.CreateBackupVault.EncryptionKeyArn": "the stack key's ARN",
+    "backup.CopyAction.DestinationBackupVaultArn": "the copy vault's ARN",
+    "backup.CreateBackupSelection.BackupPlanId": "the plan's id",
+    "backup.BackupSelection.IamRoleArn": "the backup role's ARN",
+    "backup.BackupSelection.Resources": "the tables' ARNs",
+    "iam.AttachRolePolicy.RoleName": "the backup role's name",
     "dynamodb.CreateReplicationGroupMemberAction.KMSMasterKeyId": "the stack key's ARN in the replica's region",
     "[account]": "account 123456789012, in policies and ARNs",
 }
@@ -332,7 +338,66 @@ def replica_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
     ]
 
 
+def _backup_lifecycle(lifecycle: Optional[dict]) -> Optional[dict]:
+    return lifecycle and {"DeleteAfterDays": lifecycle.get("deleteAfter"),
+                          "MoveToColdStorageAfterDays": lifecycle.get("coldStorageAfter")}
+
+
+def vault_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("backup", "CreateBackupVault", {
+        "BackupVaultName": i.take("name"), "BackupVaultTags": ctx.tags(i.take("tags")) or None,
+        "EncryptionKeyArn": i.take("kmsKeyArn") and ctx.known(i.inputs["kmsKeyArn"], ctx.key_arn,
+                                                              "backup.CreateBackupVault.EncryptionKeyArn")})]
+
+
+def plan_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("backup", "CreateBackupPlan", {"BackupPlanTags": ctx.tags(i.take("tags")) or None, "BackupPlan": {
+        "BackupPlanName": i.take("name"),
+        "Rules": [{"RuleName": rule["ruleName"], "TargetBackupVaultName": rule["targetVaultName"],
+                   "ScheduleExpression": rule.get("schedule"), "Lifecycle": _backup_lifecycle(rule.get("lifecycle")),
+                   "CopyActions": [{"DestinationBackupVaultArn": ctx.known(
+                       copy["destinationVaultArn"], f"arn:aws:backup:us-west-2:{ACCOUNT_ID}:backup-vault:v",
+                       "backup.CopyAction.DestinationBackupVaultArn"),
+                       "Lifecycle": _backup_lifecycle(copy.get("lifecycle"))} for copy in rule.get("copyActions", [])]
+                   or None}
+                  for rule in i.take("rules")]}})]
+
+
+def selection_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("backup", "CreateBackupSelection", {
+        "BackupPlanId": ctx.known(i.take("planId"), "11111111-2222-3333-4444-555555555555",
+                                  "backup.CreateBackupSelection.BackupPlanId"),
+        "BackupSelection": {"SelectionName": i.take("name"),
+                            "IamRoleArn": ctx.known(i.take("iamRoleArn"), f"arn:aws:iam::{ACCOUNT_ID}:role/r",
+                                                    "backup.BackupSelection.IamRoleArn"),
+                            "Resources": [ctx.known(arn, f"arn:aws:dynamodb:{ctx.region}:{ACCOUNT_ID}:table/t",
+                                                    "backup.BackupSelection.Resources")
+                                          for arn in i.take("resources")]}})]
+
+
+def region_settings_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("backup", "UpdateRegionSettings", {
+        "ResourceTypeOptInPreference": i.take("resourceTypeOptInPreference"),
+        "ResourceTypeManagementPreference": i.take("resourceTypeManagementPreference")})]
+
+
+def role_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("iam", "CreateRole", {"RoleName": i.take("name"), "AssumeRolePolicyDocument": i.take("assumeRolePolicy"),
+                                   "Description": i.take("description"), "Tags": ctx.tag_list(i.take("tags"))})]
+
+
+def role_policy_attachment_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("iam", "AttachRolePolicy", {
+        "RoleName": ctx.known(i.take("role"), "r", "iam.AttachRolePolicy.RoleName"), "PolicyArn": i.take("policyArn")})]
+
+
 MAPPINGS: dict[str, Callable[[Inputs, Context], list]] = {
+    "aws:backup/vault:Vault": vault_calls,
+    "aws:backup/plan:Plan": plan_calls,
+    "aws:backup/selection:Selection": selection_calls,
+    "aws:backup/regionSettings:RegionSettings": region_settings_calls,
+    "aws:iam/role:Role": role_calls,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": role_policy_attachment_calls,
     "aws:dynamodb/tableReplica:TableReplica": replica_calls,
     "aws:dynamodb/table:Table": table_calls,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": gsi_calls,
@@ -357,6 +422,8 @@ OPERATIONS = (  # every operation a mapping can produce, for the pattern check
     ("cloudwatch", "PutMetricAlarm"), ("cloudwatch", "PutDashboard"), ("sns", "CreateTopic"), ("sns", "Subscribe"),
     ("kms", "CreateKey"), ("kms", "EnableKeyRotation"), ("kms", "ScheduleKeyDeletion"), ("kms", "CreateAlias"),
     ("ec2", "CreateVpcEndpoint"), ("ec2", "ModifyVpcEndpoint"),
+    ("backup", "CreateBackupVault"), ("backup", "CreateBackupPlan"), ("backup", "CreateBackupSelection"),
+    ("backup", "UpdateRegionSettings"), ("iam", "CreateRole"), ("iam", "AttachRolePolicy"),
 )
 
 

@@ -60,6 +60,10 @@ FEATURE_RICH = {
     },
 }
 FEATURE_RICH_STACK = dict(
+    backup={"rules": [{"name": "daily", "schedule": "cron(0 5 ? * * *)", "retentionDays": 35},
+                      {"name": "monthly.archive", "schedule": "cron(0 3 1 * ? *)", "retentionDays": 400,
+                       "coldStorageAfterDays": 30}],
+            "copyToRegion": "us-west-2", "manageRegionSettings": True},
     alarms={"level": "enhanced", "email": "ops@example.com", "readThrottleEvents": 3},
     network={"vpcId": "vpc-0123456789abcdef0", "routeTableIds": ["rtb-0123456789abcdef0", "rtb-01234567"],
              "adminRoleArns": [f"arn:aws:iam::{ACCOUNT_ID}:role/deployer"]},

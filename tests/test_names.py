@@ -53,7 +53,8 @@ def test_a_stack_name_with_a_dot_needs_an_explicit_environment():
 def test_stack_wide_names_must_fit():
     found = problems({"users": {**USERS, "name": "users"}}, project="p" * 240)
     assert {p.reason.split(" '")[0] for p in found if p.path == ("project",)} == {
-        "derived KMS alias", "derived SNS topic name", "derived dashboard name"}
+        "derived KMS alias", "derived SNS topic name", "derived dashboard name", "derived backup vault name",
+        "derived backup plan name", "derived backup selection name", "derived IAM role name"}
 
 
 def test_the_rules_are_awss():

@@ -37,9 +37,9 @@ def test_prod_users_table_is_protected_three_ways(prod):
     assert table["retainOnDelete"] is True
 
 
-def test_prod_protection_stops_at_the_table_and_its_key(prod):
+def test_prod_protection_stops_at_what_holds_data_the_table_its_key_and_the_backup_vault(prod):
     protected = {r["type"] for r in prod.resources() if r["protect"] or r["retainOnDelete"]}
-    assert protected == {TABLE, KMS_KEY}
+    assert protected == {TABLE, KMS_KEY, "aws:backup/vault:Vault"}
     assert {COMPONENT, TARGET, POLICY, "aws:cloudwatch/metricAlarm:MetricAlarm"} <= {r["type"] for r in prod.resources()}
 
 

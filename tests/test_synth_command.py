@@ -66,8 +66,10 @@ def test_text_is_a_tree_with_a_summary(capsys):
     assert any(line.startswith("+ │  ├─ aws:dynamodb/table:Table users-table  (protect; retainOnDelete") for line in lines)
     assert "name koneksi-prod-users" in out
     summary = out[out.index("Resources:"):].split()
-    assert " ".join(summary) == ("Resources: + 23 to create 1 table, 2 scaling targets, 2 scaling policies, 1 KMS key, "
-                                 "1 KMS alias, 1 provider, 11 alarms, 1 SNS topic, 1 dashboard, 1 table component")
+    assert " ".join(summary) == (
+        "Resources: + 29 to create 1 table, 2 scaling targets, 2 scaling policies, 1 KMS key, 1 KMS alias, 1 provider, "
+        "11 alarms, 1 SNS topic, 1 dashboard, 1 backup vault, 1 backup plan, 1 backup selection, 1 IAM role, "
+        "2 role policy attachments, 1 table component")
 
 
 def test_the_plan_is_the_same_on_every_run(capsys):

@@ -151,11 +151,10 @@ STACK_RULES = [
     ("reserved tag", dict(tags={"Project": "x"}), ("tags", "Project"), "set by the program"),
     ("tags not strings", dict(tags=["a"]), ("tags",), "expected a map"),
     ("compliance unknown", dict(compliance="pci"), ("compliance",), "commercial"),
-    ("compliance tier not built yet", dict(compliance="fedramp-high"), ("compliance",), "not supported yet"),
     ("project with spaces", dict(project="my project"), ("project",), "not usable in the names"),
     ("derived name too long", dict(project="p" * 250), ("tables", "users"), "set the table's `name`"),
     *[(f"{key} not supported yet", {key: {"x": 1}}, (key,), "not supported yet")
-      for key in ("backup", "access", "dax")],
+      for key in ("access", "dax")],
     ("alarm email malformed", dict(alarms={"email": "ops"}), ("alarms", "email"), "ops@example.com"),
     ("alarm topic ARN malformed", dict(alarms={"snsTopicArn": "ops-topic"}), ("alarms", "snsTopicArn"),
      "arn:aws:sns:"),

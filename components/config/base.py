@@ -192,16 +192,6 @@ Number = Annotated[float, AllowInfNan(False), BeforeValidator(_number_from_text)
 Text = Annotated[str, Field(min_length=1)]
 
 
-def not_supported_yet(*values: str, fix: str) -> BeforeValidator:
-    """Values of the contract this program does not build yet: refused as such, and never offered
-    by a fix (the field's own `Literal` lists only what is built)."""
-    def check(value: Any) -> Any:
-        if value in values:
-            raise invalid(reason=f"{value} is not supported yet by this program", fix=fix)
-        return value
-    return BeforeValidator(check)
-
-
 def stack_region(context: "ValidationInfo | Mapping[str, Any]") -> Optional[str]:
     """The stack's region from a validator's info or a rule's context, if it is a known region
     (when it is not, nothing is compared with it)."""

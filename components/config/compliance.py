@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 
+DAILY, WEEKLY = "cron(0 5 ? * * *)", "cron(0 5 ? * SUN *)"  # 05:00 UTC
+
+
 @dataclass(frozen=True)
 class Tier:
     name: str
@@ -13,12 +16,18 @@ class Tier:
     min_retention_days: Optional[int]  # of the longest backup rule
     min_replicas: int
     alarm_level: Optional[str]  # the default level of alarms
+    backup_rules: tuple[dict, ...]  # the default `backup.rules`, as written in a stack file
 
 
 TIERS = {
-    "commercial": Tier("commercial", False, False, False, None, 0, None),
-    "fedramp-moderate": Tier("fedramp-moderate", True, True, True, 365, 0, "comprehensive"),
-    "fedramp-high": Tier("fedramp-high", True, True, True, 3650, 1, "comprehensive"),
+    "commercial": Tier("commercial", False, False, False, None, 0, None, (
+        {"name": "daily", "schedule": DAILY, "retentionDays": 30},)),
+    "fedramp-moderate": Tier("fedramp-moderate", True, True, True, 365, 0, "comprehensive", (
+        {"name": "daily", "schedule": DAILY, "retentionDays": 35},
+        {"name": "weekly", "schedule": WEEKLY, "retentionDays": 365})),
+    "fedramp-high": Tier("fedramp-high", True, True, True, 3650, 1, "comprehensive", (
+        {"name": "daily", "schedule": DAILY, "retentionDays": 35},
+        {"name": "weekly", "schedule": WEEKLY, "retentionDays": 3650})),
 }
 COMMERCIAL = TIERS["commercial"]
 

@@ -116,3 +116,14 @@ KNOWN_REGIONS = sorted(region.value for region in Region)
 
 # ARN of a KMS key (AWS KMS developer guide, "Key identifiers": key ARN), with its partition and region.
 KMS_KEY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[a-zA-Z0-9-]+")
+
+# AWS Backup (botocore backup model): BackupVaultName ^[a-zA-Z0-9\-\_]{2,50}$; a plan's and a
+# selection's name 1-50 of [a-zA-Z0-9-_.] (BackupPlanInput.BackupPlanName, BackupSelectionName);
+# at most 500 resource ARNs in a selection without wildcards (BackupSelection.Resources).
+BACKUP_VAULT_NAME = NameRule("backup vault name", re.compile(r"[a-zA-Z0-9\-_]+"), 50, 2, "a-z, A-Z, 0-9, '-', '_'")
+BACKUP_PLAN_NAME = NameRule("backup plan name", re.compile(r"[a-zA-Z0-9\-_.]+"), 50, 1, "a-z, A-Z, 0-9, '-', '_', '.'")
+BACKUP_SELECTION_NAME = NameRule("backup selection name", re.compile(r"[a-zA-Z0-9\-_.]+"), 50, 1,
+                                 "a-z, A-Z, 0-9, '-', '_', '.'")
+MAX_BACKUP_SELECTION_RESOURCES = 500
+# IAM user guide, "IAM and AWS STS quotas": role names of 1-64 of letters, digits and +=,.@_-.
+IAM_ROLE_NAME = NameRule("IAM role name", re.compile(r"[\w+=,.@-]+"), 64, 1, "letters, digits, '+=,.@_-'")

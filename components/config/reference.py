@@ -15,6 +15,7 @@ from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from .backup import Backup, BackupRule
 from .capacity import AutoScaling, Capacity, OnDemand
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
@@ -43,6 +44,8 @@ SECTIONS: list[tuple[str, str, str, type[BaseModel]]] = [
     ("Replica", "replica", "an entry of `tables.<key>.replicas` as an object (a plain region is the same with the "
      "defaults)", Replica),
     ("Alarms", "alarms", "`alarms`; the threshold keys also under `tables.<key>.alarms`", StackAlarms),
+    ("Backup", "backup", "`backup` as an object", Backup),
+    ("Backup rule", "backup-rule", "an entry of `backup.rules`", BackupRule),
     ("Network", "network", "`network`", Network),
 ]
 ANCHORS = {model: anchor for _, anchor, _, model in SECTIONS}

@@ -1,20 +1,22 @@
 """Everything one stack deploys, and the rules that span its tables."""
 
 import json
-from typing import Annotated, Iterator, Literal, Optional
+from typing import Annotated, Iterator, Literal, Optional, Union
 
-from pydantic import Field, PrivateAttr
+from pydantic import BeforeValidator, Field, PrivateAttr, Tag
 
 from ..endpoint_policy import MAX_CHARACTERS as MAX_POLICY_CHARACTERS
 from ..endpoint_policy import endpoint_policy
 from ..errors import Problem
 from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, table_alarms
 from ..monitoring.metrics import InsightsQuery
-from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, dashboard_name, name_problems, scaling_policy,
+from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, backup_names, dashboard_name, name_problems, scaling_policy,
                       stack_resource_names, table_child, table_resource)
-from .base import ConfigModel, NotSecret, matching, not_supported_yet, rule
+from .backup import Backup, BackupRule, backup_setting
+from .base import ConfigModel, NotSecret, matching, rule
+from .capacity import object_or
 from .compliance import TIERS, Tier
-from .limits import (ALARM_NAME, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME,
+from .limits import (ALARM_NAME, MAX_BACKUP_SELECTION_RESOURCES, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME,
                      partition_of)
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
@@ -41,16 +43,17 @@ class StackConfig(ConfigModel):
     project: Project = Field("koneksi", description="naming prefix and `Project` tag; `[a-zA-Z0-9_-]`")
     environment: Environment = Field(description="naming and `Environment` tag; `prod` gets production defaults and rules; "
                                   "`[a-zA-Z0-9_-]`", json_schema_extra={"x-default": "the stack name"})
-    compliance: Annotated[Literal["commercial"], not_supported_yet(
-        "fedramp-moderate", "fedramp-high", fix="use commercial (the default) until the compliance tiers land")] = (
-        Field("commercial", description="`fedramp-moderate` and `fedramp-high` are **not supported yet**"))
+    compliance: Literal["commercial", "fedramp-moderate", "fedramp-high"] = Field(
+        "commercial", description="raises defaults and minimums: see Compliance tiers")
     tags: Tags = Field({}, description="extra tags on every resource (provider default tags); AWS's tag rules; "
                                          "`Project`, `Environment`, `ManagedBy` are the program's")
     tables: dict[TableKey, Table] = Field(min_length=1, description="the tables; a key is `[a-zA-Z0-9_.-]` and part "
                                                                      "of the table's name")
     network: Optional[Network] = Field(None, description="a DynamoDB gateway endpoint, or the policy of an existing one")
     alarms: StackAlarms = Field(StackAlarms(), description="where alarms go, how much is watched, thresholds")
-    backup: NotSupportedYet = None
+    backup: Optional[Annotated[Union[Annotated[Literal[False], Tag("as bool")], Annotated[Backup, Tag("as object")]],
+                               object_or("as bool"), BeforeValidator(backup_setting)]] = Field(
+        None, description="the AWS Backup plan of the stack's tables, or `false`; default: the compliance tier's rules")
     access: NotSupportedYet = None
     dax: NotSupportedYet = None
 
@@ -86,13 +89,30 @@ class StackConfig(ConfigModel):
         return partition_of(self.aws.region)
 
     @property
+    def backup_plan(self) -> Optional[Backup]:
+        """The stack's backup plan with its rules (the tier's unless written); None with `backup: false`."""
+        if self.backup is False:
+            return None
+        backup = self.backup or Backup()
+        return backup if backup.rules else backup.model_copy(
+            update={"rules": [BackupRule.model_validate(rule) for rule in self.tier.backup_rules]})
+
+    @property
+    def vault_key_regions(self) -> list[str]:
+        """Where backup vaults are encrypted with the stack's key: tiers that need a customer key."""
+        plan = self.backup_plan
+        if not (plan and self.tier.customer_managed_key):
+            return []
+        return [self.aws.region, *([plan.copy_to_region] if plan.copy_to_region else [])]
+
+    @property
     def key_regions(self) -> list[str]:
-        """The regions where the stack needs its own KMS key: its own, and each replica region of a
-        CUSTOMER_MANAGED table whose replica names no key of its own."""
+        """The regions where the stack needs its own KMS key: its own, each replica region of a
+        CUSTOMER_MANAGED table whose replica names no key of its own, and its backup vaults'."""
         regions = [self.aws.region] if self.needs_stack_key else []
         regions += [replica.region for table in self.tables.values() if table.encryption == "CUSTOMER_MANAGED"
                     for replica in table.replica_list if replica.kms_key_arn is None]
-        return list(dict.fromkeys(regions))
+        return list(dict.fromkeys([*regions, *self.vault_key_regions]))
 
     @property
     def names(self) -> StackNames:
@@ -109,6 +129,11 @@ class StackConfig(ConfigModel):
     @property
     def creates_alarm_topic(self) -> bool:
         return self.alarms.sns_topic_arn is None
+
+    @property
+    def protects_data(self) -> bool:
+        """Whether what holds data (tables, replicas, keys, vaults) is kept from deletion."""
+        return self.is_prod or self.tier.protected
 
     @property
     def needs_stack_key(self) -> bool:
@@ -155,6 +180,31 @@ class StackConfig(ConfigModel):
                           f"{size} characters; AWS allows {MAX_POLICY_CHARACTERS}",
                           "move some tables to a stack of their own with its own network settings")
 
+    @rule("backup", "compliance", "tables")
+    def _backups_meet_the_tier(self, context):
+        tier = self.tier
+        if self.backup is False:
+            if tier.backups_required:
+                yield Problem(("backup",), f"compliance {tier.name} requires backups",
+                              "remove `backup: false` (the tier's rules apply), or write your own rules")
+            return
+        plan = self.backup_plan
+        longest = max(rule.retention_days for rule in plan.rules)
+        if tier.min_retention_days and longest < tier.min_retention_days:
+            yield Problem(("backup", "rules"), f"compliance {tier.name} keeps backups at least "
+                          f"{tier.min_retention_days} days; the longest rule keeps {longest}",
+                          f"set retentionDays of one rule to at least {tier.min_retention_days}")
+        if len(self.tables) > MAX_BACKUP_SELECTION_RESOURCES:
+            yield Problem(("tables",), f"a backup selection names at most {MAX_BACKUP_SELECTION_RESOURCES} tables, "
+                          f"the stack has {len(self.tables)}", "split the stack")
+        advanced = [what for what, used in (("cold storage", any(r.cold_storage_after_days for r in plan.rules)),
+                                             ("copies to another region", plan.copy_to_region)) if used]
+        warnings = context.get("warnings")
+        if advanced and not plan.manage_region_settings and warnings is not None:
+            warnings.append(f"backup {' and '.join(advanced)} need AWS Backup's advanced DynamoDB features, an "
+                            "account setting of the region (on for accounts that created no vault before "
+                            "2021-11-21): check it, or set backup.manageRegionSettings: true")
+
     @rule("tables", "project", "environment", "alarms")
     def _metrics_insights_alarms_within_the_quota(self, context):
         """The quota is per account and region: stacks sharing both share it too (see README)."""
@@ -165,7 +215,7 @@ class StackConfig(ConfigModel):
                           f"CloudWatch allows {MAX_METRICS_INSIGHTS_ALARMS} per account and region",
                           f"keep at most {MAX_METRICS_INSIGHTS_ALARMS} tables per stack (split the stack)")
 
-    @rule("tables", "project", "environment", "alarms")
+    @rule("tables", "project", "environment", "alarms", "backup")
     def _derived_names(self, context):
         yield from name_problems(self.derived_names())
 
@@ -177,6 +227,8 @@ class StackConfig(ConfigModel):
         """Every name the stack derives from its config that must be unique or fit a rule (but
         the dashboards', which carry the region: `_dashboard_names_fit`)."""
         yield from stack_resource_names(self.prefix)
+        if self.backup is not False:
+            yield from backup_names(self.prefix)
         yield from (DerivedName(ALARM_NAMES, spec.name, ("alarms",), ALARM_NAME)
                     for spec in account_alarms(self.prefix, self.alarm_level))
         for key, table in self.tables.items():

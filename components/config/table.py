@@ -332,7 +332,8 @@ class Table(ConfigModel):
     @rule("encryption")
     def _tier_encryption(self, context):
         tier = tier_of(context)
-        if not tier.customer_managed_key or self.encryption in ("CUSTOMER_MANAGED", SECRET_PLACEHOLDER):
+        written = "encryption" in self.model_fields_set  # unwritten, `settle` makes it CUSTOMER_MANAGED
+        if not (tier.customer_managed_key and written) or self.encryption in ("CUSTOMER_MANAGED", SECRET_PLACEHOLDER):
             return
         if self.kms_key_arn:
             warnings = context.get("warnings")
