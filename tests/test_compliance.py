@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import GSI, POLICY, ROOT, TABLE, USERS, parse, problems, synth_stack
+from tests.conftest import GSI, POLICY, ROOT, USERS, parse, problems, synth_stack
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 KEY_ARN = "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

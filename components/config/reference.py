@@ -21,7 +21,6 @@ from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import SETTINGS, setting_type
 from .replicas import Replica
-from .replicas import Replica
 from .stack import StackConfig
 from .table import GlobalSecondaryIndex, LocalSecondaryIndex, RecoveryPeriod, Table, refuse_not_built
 

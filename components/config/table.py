@@ -1,6 +1,5 @@
 """One table (`tables.<key>`): keys, indexes, billing, streams, TTL, recovery, protection, encryption."""
 
-import re
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
