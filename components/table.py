@@ -14,7 +14,7 @@ from .context import StackContext
 from .monitoring.alarms import create_alarm
 from .monitoring.catalogue import WatchedIndex, WatchedTable, table_alarms, watches
 from .naming import table_child, table_resource
-from .scaling import autoscale
+from .scaling import adopted, autoscale
 
 COMPONENT_TYPE = "koneksi:dynamodb:Table"
 
@@ -42,7 +42,7 @@ class DynamoTable(pulumi.ComponentResource):
         self.table = aws.dynamodb.Table(
             table_child(key, "table"),
             **table_args(table, ctx.key_arn()),
-            opts=pulumi.ResourceOptions(
+            opts=adopted(pulumi.ResourceOptions(
                 parent=self,
                 # Protect the table, not the component: children inherit protect.
                 protect=table.protect,
@@ -51,12 +51,12 @@ class DynamoTable(pulumi.ComponentResource):
                                                                    else ())),
                                 # Replicas are resources of their own (never mixed with inline ones).
                                 *(["replicas"] if table.replicas else [])],
-            ),
+            ), table.name if table.import_ else None),
         )
         self.scaling: list[aws.appautoscaling.Policy] = []
         if table.provisioned:
             self.scaling += autoscale(key, None, pulumi.Output.concat("table/", self.table.name), table.capacity,
-                                      table.name, self)
+                                      table.name, self, adopt=table.import_)
         self.indexes: dict[str, aws.dynamodb.GlobalSecondaryIndex] = {}
         previous: Optional[pulumi.Resource] = None
         for index_name, gsi in table.global_secondary_indexes.items():
@@ -120,16 +120,16 @@ class DynamoTable(pulumi.ComponentResource):
                 max_read_request_units=gsi.on_demand.max_read_request_units,
                 max_write_request_units=gsi.on_demand.max_write_request_units,
             ),
-            opts=pulumi.ResourceOptions(
+            opts=adopted(pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[previous] if previous else None,
                 # Nested paths must be in wire form; the SDK only translates top-level names.
                 ignore_changes=[f"provisionedThroughput.{field}CapacityUnits" for field in autoscaled],
-            ),
+            ), f"{table.name},{index_name}" if table.import_ else None),  # the provider's import id
         )
         if capacity:
             resource_id = pulumi.Output.format("table/{0}/index/{1}", index.table_name, index.index_name)
-            self.scaling += autoscale(key, index_name, resource_id, capacity, table.name, self)
+            self.scaling += autoscale(key, index_name, resource_id, capacity, table.name, self, adopt=table.import_)
         return index
 
     def _replica(self, ctx: StackContext, key: str, table: Table, replica: Replica) -> aws.dynamodb.TableReplica:
@@ -148,8 +148,10 @@ class DynamoTable(pulumi.ComponentResource):
             else replica.point_in_time_recovery,
             deletion_protection_enabled=table.deletion_protection,
             region=replica.region,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*self.indexes.values(), *self.scaling],
-                                        protect=table.protect, retain_on_delete=table.protect),
+            # A replica's import id names the main table and its region.
+            opts=adopted(pulumi.ResourceOptions(parent=self, depends_on=[*self.indexes.values(), *self.scaling],
+                                                protect=table.protect, retain_on_delete=table.protect),
+                         f"{table.name}:{ctx.region}" if table.import_ else None),
         )
 
 

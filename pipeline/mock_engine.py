@@ -6,6 +6,7 @@ like `pulumi preview --json`, with engine-style URNs and each resource's options
 
 import asyncio
 import heapq
+from collections import Counter
 import logging
 import runpy
 import sys
@@ -36,6 +37,10 @@ class Plan:
     steps: list[dict[str, Any]]
     outputs: dict[str, Any]
     diagnostics: list[dict[str, str]] = field(default_factory=list)
+
+    def change_summary(self) -> dict[str, int]:
+        """How many steps of each kind, as `pulumi preview --json` counts them."""
+        return dict(sorted(Counter(step["op"] for step in self.steps).items()))
 
     def resources(self, type_: Optional[str] = None) -> list[dict[str, Any]]:
         """Registered resources (not the stack itself) as plain `newState` dicts."""
@@ -168,7 +173,9 @@ def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> li
             provider_urn, _, provider_id = request.provider.rpartition("::")
             known_id = provider_id if provider_id not in ("", rpc.UNKNOWN) else UNKNOWN
             state["provider"] = f"{engine_urns.get(provider_urn, provider_urn)}::{known_id}"
-        steps.append({"op": "create", "urn": urn, "newState": state})
+        if request.importId:  # the resource option `import`: the engine adopts the live resource
+            state["importID"] = request.importId
+        steps.append({"op": "import" if request.importId else "create", "urn": urn, "newState": state})
     return _in_dependency_order(steps)
 
 

@@ -20,7 +20,7 @@ def preview_document(plan: Plan, settings: StackSettings) -> dict[str, Any]:
         "config": dict(settings.values),
         "steps": plan.steps,
         "diagnostics": plan.diagnostics,
-        "changeSummary": {"create": len(plan.steps)},
+        "changeSummary": plan.change_summary(),
         "outputs": plan.outputs,
     }
 

@@ -1,5 +1,5 @@
-"""The plan as text a reviewer reads before `pulumi up`: one `+` line per resource, as `pulumi
-preview` draws them, each followed by every setting it was configured with, then the
+"""The plan as text a reviewer reads before `pulumi up`: one `+` line per resource to create (`=`
+per resource to import), as `pulumi preview` draws them, each followed by every setting it was configured with, then the
 diagnostics, the stack's outputs and a `N to create` summary that counts what the JSON counts.
 
 Width follows the terminal (`COLUMNS` when set); piped output is 120 columns wide. Lines break
@@ -21,6 +21,7 @@ from components.monitoring.dashboard import ACCOUNT_ROW
 from .mock_engine import STACK_TYPE, Plan
 
 PIPED_WIDTH = 120
+SUMMARY = {"create": ("+", "green"), "import": ("=", "cyan")}  # the markers `pulumi preview` uses
 State = dict[str, Any]
 
 
@@ -327,11 +328,13 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
     def draw(state: State, prefix: str, last: bool, root: bool) -> None:
         branch = "" if root else ("└─ " if last else "├─ ")
         name = f"{plan.project}-{plan.stack}" if state["type"] == STACK_TYPE else state["urn"].rsplit("::", 1)[1]
-        line = Text("+ ", style="green")
+        line = Text("= ", style="cyan") if state.get("importID") else Text("+ ", style="green")
         line.append(prefix + branch, style="dim")
         line.append(f"{state['type']} ", style="cyan")
         line.append(name, style="bold")
         flags = [flag for flag in ("protect", "retainOnDelete") if state[flag]]
+        if state.get("importID"):
+            flags.insert(0, f"import {state['importID']}")
         if state["ignoreChanges"]:
             flags.append(f"ignoreChanges {', '.join(state['ignoreChanges'])}")
         if flags:
@@ -366,7 +369,9 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
         console.print(Text(f"    {name}: ") + Text(value if isinstance(value, str) else json.dumps(value)))
     console.print()
     console.print(Text("Resources:", style="bold"))
-    console.print(Text(f"    + {len(plan.steps)} to create", style="green"))
+    for op, count in plan.change_summary().items():
+        marker, style = SUMMARY[op]
+        console.print(Text(f"    {marker} {count} to {op}", style=style))
     for line in _wrap(summary(plan).split(", "), width - 4, ", "):
         console.print(Text(f"    {line}"))
     return out.getvalue()

@@ -31,7 +31,7 @@ def test_json_is_shaped_like_pulumi_preview(prod_document):
     assert set(prod_document) == {"stack", "config", "steps", "diagnostics", "changeSummary", "outputs"}
     assert prod_document["stack"] == "prod"
     assert prod_document["config"]["aws:region"] == "ap-southeast-1"
-    assert prod_document["changeSummary"] == {"create": len(prod_document["steps"])}
+    assert prod_document["changeSummary"] == {"create": len(prod_document["steps"])}  # nothing imported
     for step in prod_document["steps"]:
         assert step["op"] == "create" and step["urn"] == step["newState"]["urn"]
         assert {"type", "urn", "custom", "inputs", "protect", "retainOnDelete", "ignoreChanges",

@@ -118,7 +118,7 @@ TABLE_RULES = [
      "unknown key"),
     ("table threshold out of range", {**USERS, "alarms": {"latencyMs": 0}}, "alarms.latencyMs", "greater than 0"),
     *[(f"{key} not supported yet", {**USERS, key: value}, key, "not supported yet")
-      for key, value in (("import", True), ("items", []),
+      for key, value in (("items", []),
                          ("restore", {"latest": True}))],
 ]
 

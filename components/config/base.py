@@ -24,7 +24,7 @@ from pydantic.alias_generators import to_camel
 from pydantic.errors import PydanticUserError
 
 from ..errors import SECRET_PLACEHOLDER, Invalid, Problem, invalid, problems_from
-from .limits import KNOWN_REGIONS, partition_of
+from .limits import KNOWN_REGIONS, NameRule, partition_of
 
 Rule = Callable[[Any, Mapping[str, Any]], Iterable[Problem]]
 
@@ -168,6 +168,17 @@ def matching(pattern: re.Pattern, what: str, fix: str) -> AfterValidator:
 
 _WHOLE_TEXT = re.compile(r"^[-+]?\d+$")
 _NUMBER_TEXT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def follows(name_rule: NameRule) -> AfterValidator:
+    """Accepts only names that satisfy `name_rule`."""
+    def check(value: str) -> str:
+        broken = name_rule.problem(value)
+        if broken:
+            raise invalid(reason=broken,
+                          fix=f"use {name_rule.min_length}-{name_rule.max_length} characters of {name_rule.allowed}")
+        return value
+    return AfterValidator(check)
 
 
 def _number_from_text(value: Any) -> Any:

@@ -5,8 +5,8 @@ from typing import Annotated, Any, Optional, Union
 from pydantic import BaseModel, Discriminator, Field, Tag
 
 from ..errors import Problem
-from .base import ConfigModel, Whole, Number, rule
-from .limits import INTEGER_MAX, LONG_MAX, TARGET_UTILIZATION
+from .base import ConfigModel, Number, Whole, follows, rule
+from .limits import INTEGER_MAX, LONG_MAX, SCALING_POLICY_NAME, TARGET_UTILIZATION
 
 # botocore dynamodb PositiveLongObject (capacity and request units): at least 1, a `long`.
 Units = Annotated[Whole, Field(ge=1, le=LONG_MAX)]
@@ -31,6 +31,9 @@ class AutoScaling(ConfigModel):
                                        description="percent of provisioned capacity to aim for")
     scale_in_cooldown: Optional[Seconds] = Field(None, description="seconds; AWS's default when unset")
     scale_out_cooldown: Optional[Seconds] = Field(None, description="seconds; AWS's default when unset")
+    policy_name: Optional[Annotated[str, follows(SCALING_POLICY_NAME)]] = Field(
+        None, description="the scaling policy's name; default <table>[-<index>]-<read|write>-scaling (set to adopt an "
+                          "existing policy: a policy's name cannot change without replacing it)")
 
     @rule("min", "max")
     def _min_not_above_max(self, context):
@@ -55,6 +58,12 @@ class Capacity(ConfigModel):
         """The dimensions auto-scaling owns once created, by field name (`read`, `write`)."""
         return {field: setting for field in ("read", "write")
                 if isinstance(setting := getattr(self, field), AutoScaling)}
+
+    def inherited(self) -> "Capacity":
+        """This capacity as a GSI without its own inherits it: the same units and scaling, but
+        not the policy names, which belong to the table's own scaling targets."""
+        return self.model_copy(update={field: setting.model_copy(update={"policy_name": None})
+                                       for field, setting in self.autoscaled().items()})
 
     def initial_units(self, field: str) -> int:
         """Units to create with: the fixed value, or the scaling minimum (CreateTable needs a number)."""

@@ -1,10 +1,16 @@
-"""The README's configuration reference, generated from the models so it cannot drift from them.
+"""The README's configuration reference, generated from the models so it cannot drift from them,
+and the output of its example error.
 
-`make readme` (`venv/bin/python -m components.config.reference README.md`) rewrites the part of the
-README between the markers; a test fails when the committed README differs from what this prints.
+`make readme` (`venv/bin/python -m components.config.reference README.md`) rewrites both; tests
+fail when the committed README differs from them.
 """
 
 import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
 import typing
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -165,10 +171,28 @@ def reference() -> str:
     return "\n".join(lines)
 
 
+EXAMPLE = re.compile(r"<!-- error example: stack file -->\n```yaml\n(.*?)```.*?<!-- error example: output -->\n```\n(.*?)```",
+                     re.S)
+
+
+def example_error(stack_file_text: str) -> str:
+    """What `synth --stack prod --config Pulumi.prod.yaml` prints for the README's example file."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "Pulumi.prod.yaml").write_text(stack_file_text)
+        result = subprocess.run([sys.executable, "-m", "pipeline", "synth", "--stack", "prod", "--config",
+                                 "Pulumi.prod.yaml"], cwd=folder, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    return result.stderr
+
+
 def rewrite(readme: Path) -> None:
+    """The reference, and the output of the example error."""
     text = readme.read_text()
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    readme.write_text(text[:start] + reference() + text[end:])
+    text = text[:start] + reference() + text[end:]
+    example = EXAMPLE.search(text)
+    text = text[:example.start(2)] + example_error(example.group(1)) + text[example.end(2):]
+    readme.write_text(text)
 
 
 if __name__ == "__main__":

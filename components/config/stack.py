@@ -249,7 +249,8 @@ class StackConfig(ConfigModel):
                 base = table_child(key, *([index_name] if index_name else []), field)
                 yield DerivedName("scaling target resources", f"{base}-target", where)
                 yield DerivedName("scaling policy resources", f"{base}-policy", where)
-                yield DerivedName(None, scaling_policy(physical, field, index_name), where, SCALING_POLICY_NAME)
+                yield DerivedName(None, capacity.autoscaled()[field].policy_name
+                                  or scaling_policy(physical, field, index_name), where, SCALING_POLICY_NAME)
         yield from (DerivedName("table replica resources", table_child(key, "replica", replica.region), source)
                     for replica in table.replica_list)
         yield from (DerivedName(ALARM_NAMES, spec.name, source, ALARM_NAME)

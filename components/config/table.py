@@ -5,24 +5,13 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 
 from ..errors import SECRET_PLACEHOLDER, Problem, invalid
-from .base import ConfigModel, NotSecret, Whole, arn_in_stack, rule
+from .base import ConfigModel, NotSecret, Whole, arn_in_stack, follows, rule
 from .capacity import Capacity, OnDemand, object_or
 from .compliance import tier_of
 from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, KMS_KEY_ARN, MAX_GSIS, MAX_INCLUDE_PER_INDEX, MAX_INCLUDE_PER_TABLE,
-                     MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME, NameRule)
+                     MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME)
 from .monitoring import Thresholds
 from .replicas import Replica, ReplicaSetting, as_replicas, replica_problems
-
-
-def follows(name_rule: NameRule) -> AfterValidator:
-    """Accepts only names that satisfy `name_rule`."""
-    def check(value: str) -> str:
-        broken = name_rule.problem(value)
-        if broken:
-            raise invalid(reason=broken,
-                          fix=f"use {name_rule.min_length}-{name_rule.max_length} characters of {name_rule.allowed}")
-        return value
-    return AfterValidator(check)
 
 
 def refuse_not_built(value: Any) -> Any:
@@ -137,7 +126,8 @@ class Table(ConfigModel):
     contributor_insights: bool = Field(False, description="CloudWatch contributor insights on the table")
     replicas: list[ReplicaSetting] = Field(
         [], description="global table replicas: regions, or `{region, kmsKeyArn, pointInTimeRecovery}`")
-    import_: NotSupportedYet = Field(None, alias="import", description="adopt an existing table")
+    import_: bool = Field(False, alias="import", description="adopt the existing table of this physical name, with "
+                                                             "its GSIs and scaling, instead of creating it")
     restore: NotSupportedYet = Field(None, description="create the table from point-in-time recovery")
     alarms: Optional[Thresholds] = Field(None, description="per-table threshold overrides")
     items: NotSupportedYet = Field(None, description="seed items")
@@ -161,7 +151,9 @@ class Table(ConfigModel):
 
     def index_capacity(self, index: GlobalSecondaryIndex) -> Optional[Capacity]:
         """A GSI's capacity: its own, else the table's; None on on-demand tables."""
-        return (index.capacity or self.capacity) if self.provisioned else None
+        if not self.provisioned:
+            return None
+        return index.capacity or (self.capacity.inherited() if self.capacity else None)
 
     def key_attribute_names(self) -> list[str]:
         """The attributes DynamoDB must be told about: the table's and its LSIs' keys."""
@@ -313,7 +305,7 @@ class Table(ConfigModel):
                               "needs a key of that region", f"set kmsKeyArn to a key of {replica.region}, or use "
                               "encryption: CUSTOMER_MANAGED for the stack's keys")
 
-    @rule("deletion_protection", "point_in_time_recovery", "protect")
+    @rule("deletion_protection", "point_in_time_recovery", "protect", "import_")
     def _protection_minimums(self, context):
         """prod and the protected tiers keep every table protected three ways."""
         tier = tier_of(context)
@@ -325,10 +317,23 @@ class Table(ConfigModel):
                             ("pointInTimeRecovery", not self.pitr_enabled),
                             ("protect", self.protect is False)):
             if broken:
-                yield Problem((key,), f"{key}: false is not allowed in {required_by}",
-                              f"remove {key} (it is on by default there) or set it to true")
+                yield from self._below_minimum(context, Problem(
+                    (key,), f"{key}: false is not allowed in {required_by}",
+                    f"remove {key} (it is on by default there) or set it to true"))
 
-    @rule("encryption")
+    def _below_minimum(self, context, problem: Problem) -> list[Problem]:
+        """While the table is imported its config states the live table, which may be below the
+        stack's minimums: a warning then, and a problem once `import` is removed."""
+        if not self.import_:
+            return [problem]
+        warnings = context.get("warnings")
+        message = (f"an imported table: {problem.reason}; once imported, remove `import` and {problem.fix} "
+                   "(an update in place)")
+        if warnings is not None and message not in warnings:
+            warnings.append(message)
+        return []
+
+    @rule("encryption", "import_")
     def _tier_encryption(self, context):
         tier = tier_of(context)
         written = "encryption" in self.model_fields_set  # unwritten, `settle` makes it CUSTOMER_MANAGED
@@ -341,6 +346,7 @@ class Table(ConfigModel):
             if warnings is not None and message not in warnings:
                 warnings.append(message)
             return
-        yield Problem(("encryption",), f"compliance {tier.name} requires a customer-managed key with rotation; "
-                      f"{self.encryption} is not one", "use CUSTOMER_MANAGED (the stack's key, which rotates) or "
-                      "the ARN of a key that rotates, or leave encryption out")
+        yield from self._below_minimum(context, Problem(
+            ("encryption",), f"compliance {tier.name} requires a customer-managed key with rotation; "
+            f"{self.encryption} is not one", "use CUSTOMER_MANAGED (the stack's key, which rotates) or the ARN of a "
+            "key that rotates, or leave encryption out"))
