@@ -36,6 +36,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     synth.add_argument("--config", type=Path, help="stack file to read instead of Pulumi.<stack>.yaml")
     synth.add_argument("--json", action="store_true", help="print a `pulumi preview --json`-shaped document")
     synth.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    adopt = commands.add_parser("adopt", help="the stack config that imports a Terraform state's DynamoDB tables")
+    adopt.add_argument("--from-terraform", required=True, type=Path, metavar="STATE",
+                       help="a terraform.tfstate (format version 4)")
+    adopt.add_argument("--stack", required=True, help="the stack that takes the tables over, e.g. staging")
+    adopt.add_argument("--project", default="koneksi", help="the naming prefix the tables' names start with "
+                       "(`{project}-{stack}-{key}`); default koneksi")
+    adopt.add_argument("--output", type=Path, help="the stack file to write; default Pulumi.<stack>.yaml, "
+                       "which must not exist yet")
     for name in NOT_BUILT_YET:
         commands.add_parser(name, help="not built yet").add_argument("--stack", required=True)
     args = parser.parse_args(argv)
@@ -44,7 +52,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"`{args.command}` is not supported yet by this program; run `pulumi {args.command} -s {args.stack}` "
               "with the Pulumi CLI, or `python -m pipeline synth` offline.", file=sys.stderr)
         return EXIT_USAGE
-    return run_synth(args)
+    return run_adopt(args) if args.command == "adopt" else run_synth(args)
 
 
 def run_synth(args: argparse.Namespace) -> int:
@@ -99,6 +107,65 @@ def run_synth(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot write --output {args.output}: {_reason(error)}", file=sys.stderr)
         return EXIT_INVALID
+    return 0
+
+
+def run_adopt(args: argparse.Namespace) -> int:
+    output = args.output or PROJECT_ROOT / f"Pulumi.{args.stack}.yaml"
+    if output.exists():
+        print(f"error: {output} exists; adopt never writes over a file. Fix: write elsewhere (e.g. --output "
+              f"adopted.yaml) and move its tables into {output.name} by hand", file=sys.stderr)
+        return EXIT_USAGE
+    unwritable = _unwritable(output)
+    if unwritable:
+        print(f"error: cannot write {output}: {unwritable}", file=sys.stderr)
+        return EXIT_INVALID
+
+    import yaml
+
+    from components.config.reader import parse_stack_config
+    from components.errors import ConfigError
+
+    from .adopt import AdoptError, adopt, read_state
+    from .stack_files import project_name, read_stack_file
+
+    try:
+        adoption = adopt(read_state(args.from_terraform), args.stack, args.project)
+    except AdoptError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    left = [f"  {line}" for line in adoption.left]
+    if not adoption.tables:
+        print("\n".join([f"error: {args.from_terraform} holds no aws_dynamodb_table to adopt; nothing written. Fix: "
+                         "name the state of the module that manages the tables", *left]), file=sys.stderr)
+        return EXIT_INVALID
+    heading = (f"# Written by `python -m pipeline adopt --from-terraform {args.from_terraform} --stack {args.stack}`.\n"
+               "# Every table has `import: true`: the first `pulumi up` imports it. Remove `import` afterwards "
+               "(README, \"Leaving Terraform\").\n")
+    document = yaml.safe_dump(adoption.stack_document(project_name(PROJECT_ROOT), args.project), sort_keys=False,
+                              allow_unicode=True)
+    try:
+        output.write_text(heading + document, encoding="utf-8")
+    except OSError as error:
+        print(f"error: cannot write {output}: {_reason(error)}", file=sys.stderr)
+        return EXIT_INVALID
+
+    print(f"wrote {output}: {len(adoption.tables)} table(s) to import ({', '.join(adoption.tables)})")
+    if adoption.notes:
+        print("check before the first `pulumi up`:", *(f"  {line}" for line in adoption.notes), sep="\n")
+    if left:
+        print("left with Terraform (not mapped):", *left, sep="\n")
+    settings = read_stack_file(output)
+    try:
+        config = parse_stack_config(settings.values, args.stack, output.name, settings.secret_keys)
+    except ConfigError as error:
+        print(problem_report(output.name, settings.problems, error), file=sys.stderr)
+        print(f"fix these in {output} before `make synth STACK={args.stack}`", file=sys.stderr)
+        return EXIT_INVALID
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"next: make synth STACK={args.stack} (or `python -m pipeline synth --stack {args.stack} --config "
+          f"{output}`) shows the imports; then `pulumi up -s {args.stack}`")
     return 0
 
 

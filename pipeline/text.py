@@ -321,7 +321,7 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
         state = step["newState"]
         children.setdefault(state.get("parent"), []).append(state)
 
-    console.print(Text(f"Plan of stack {plan.stack} (offline synth: create everything, as a first `pulumi up` would)",
+    console.print(Text(f"Plan of stack {plan.stack} (offline synth: the steps of a first `pulumi up`)",
                        style="bold"))
     console.print()
 

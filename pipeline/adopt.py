@@ -1,0 +1,297 @@
+"""`adopt --from-terraform STATE --stack NAME`: the stack config that takes over a Terraform
+module's DynamoDB tables.
+
+It reads a Terraform state (format version 4: hashicorp/terraform `internal/states/statefile/
+version4.go`) and maps each `aws_dynamodb_table`, with the auto-scaling targets and target-tracking
+policies of it and its GSIs, to this program's config with `import: true` and the live values
+(below the stack's minimums too: an imported table only warns), so that the first `pulumi up`
+imports them and creates, replaces or updates none of them. Attribute names are those of
+terraform-provider-aws's schemas (`aws_dynamodb_table`, `aws_appautoscaling_target`,
+`aws_appautoscaling_policy`). What it cannot map it names, with the reason; what a reviewer
+should check before the first `up` it says too.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from components.config.limits import RESERVED_TAG_PREFIX, TABLE_NAME
+from components.config.tags import STANDARD_TAGS
+
+TABLE_TYPE = "aws_dynamodb_table"
+TARGET_TYPE, POLICY_TYPE = "aws_appautoscaling_target", "aws_appautoscaling_policy"
+TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:(?P<region>[a-z0-9-]+):\d{12}:table/.+")
+# The module's `project` default (README, configuration reference).
+DEFAULT_PROJECT = "koneksi"
+
+
+class AdoptError(Exception):
+    """A state that cannot be adopted at all: one line, with the fix."""
+
+
+@dataclass
+class Adoption:
+    region: Optional[str] = None
+    tables: dict[str, dict] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # on every adopted table: the stack's `tags`
+    notes: list[str] = field(default_factory=list)  # "<address>: what to check before the first up"
+    left: list[str] = field(default_factory=list)  # "<address>: why it stays with Terraform"
+
+    def stack_document(self, namespace: str, project: str) -> dict:
+        config: dict[str, Any] = {}
+        if self.region:
+            config["aws:region"] = self.region
+        if project != DEFAULT_PROJECT:
+            config[f"{namespace}:project"] = project
+        if self.tags:
+            config[f"{namespace}:tags"] = self.tags
+        config[f"{namespace}:tables"] = self.tables
+        return {"config": config}
+
+
+def read_state(path: Path) -> list[dict]:
+    """The managed resource instances of a version-4 state, each with its address."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AdoptError(f"{path}: no such file. Fix: name the state to adopt (for a remote state, "
+                         "`terraform state pull > terraform.tfstate` first)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise AdoptError(f"{path}: not a Terraform state ({error}). Fix: name a terraform.tfstate file") from None
+    version = state.get("version") if isinstance(state, dict) else None
+    if version != 4 or not isinstance(state.get("resources", []), list):
+        raise AdoptError(f"{path}: state format version {version}; adopt reads version 4. Fix: upgrade the state "
+                         "with Terraform 0.12 or later (`terraform state pull > terraform.tfstate`)")
+    instances = []
+    for resource in state.get("resources", []):
+        if resource.get("mode") != "managed":
+            continue
+        address = ".".join(filter(None, [resource.get("module"), resource["type"], resource["name"]]))
+        for instance in resource.get("instances", []):
+            indexed = address + (f"[{json.dumps(instance['index_key'])}]" if "index_key" in instance else "")
+            instances.append({"type": resource["type"], "address": indexed, "deposed": "deposed" in instance,
+                              "attributes": instance.get("attributes") or {}})
+    return instances
+
+
+def adopt(resources: list[dict], stack: str, project: str = DEFAULT_PROJECT) -> Adoption:
+    adoption = Adoption()
+    live = [r for r in resources if not r["deposed"]]
+    adoption.left += [f"{r['address']}: a deposed object Terraform is about to destroy" for r in resources
+                      if r["deposed"]]
+    scaling = _Scaling(live, adoption)
+    tag_sets = []
+    for resource in (r for r in live if r["type"] == TABLE_TYPE):
+        attributes = resource["attributes"]
+        region = attributes.get("region") or _region_of(attributes.get("arn", ""))
+        if adoption.region and region != adoption.region:
+            adoption.left.append(f"{resource['address']}: in {region}, the stack's other tables in "
+                                 f"{adoption.region}: adopt it into a stack of that region")
+            continue
+        adoption.region = region
+        key, table = _table(resource, stack, project, adoption)
+        key = key if key not in adoption.tables else attributes["name"]
+        scaling.apply(table, attributes, resource["address"])
+        adoption.tables[key] = table
+        tag_sets.append((resource["address"], _own_tags(attributes, project, stack, adoption)))
+    adoption.tags = _shared(tag_sets, adoption)
+    adoption.left += [f"{r['address']}: {_why_left(r)}" for r in live
+                      if r["type"] != TABLE_TYPE and r["address"] not in scaling.accounted]
+    return adoption
+
+
+def _region_of(arn: str) -> Optional[str]:
+    match = TABLE_ARN.fullmatch(arn)
+    return match["region"] if match else None
+
+
+def _why_left(resource: dict) -> str:
+    if resource["type"] in (TARGET_TYPE, POLICY_TYPE):
+        return "scales no table adopted here, or not by target tracking on a DynamoDB utilization metric"
+    if resource["type"] == "aws_dynamodb_table_item":
+        return ("a table item: seed `items` are not supported yet. The item stays in the table; remove it from "
+                "Terraform's state with its table")
+    return "not a DynamoDB table or its auto-scaling: it stays with Terraform"
+
+
+def _table(resource: dict, stack: str, project: str, adoption: Adoption) -> tuple[str, dict]:
+    attributes, address = resource["attributes"], resource["address"]
+    name = attributes["name"]
+    prefix = f"{project}-{stack}-"
+    derived = name.startswith(prefix) and not TABLE_NAME.problem(name[len(prefix):])
+    key = name[len(prefix):] if derived else name
+    table: dict[str, Any] = {"import": True} if derived else {"import": True, "name": name}
+    table["attributes"] = {a["name"]: a["type"] for a in sorted(attributes.get("attribute") or [],
+                                                                 key=lambda a: a["name"])}
+    table["hashKey"] = attributes["hash_key"]
+    if attributes.get("range_key"):
+        table["rangeKey"] = attributes["range_key"]
+    table["billingMode"] = attributes.get("billing_mode") or "PROVISIONED"
+    on_demand = table["billingMode"] == "PAY_PER_REQUEST"
+    if not on_demand:
+        table["capacity"] = {}  # filled from the scaling targets, here for the file's reading order
+    if on_demand and _on_demand(attributes.get("on_demand_throughput")):
+        table["onDemand"] = _on_demand(attributes["on_demand_throughput"])
+    indexes = {}
+    for gsi in sorted(attributes.get("global_secondary_index") or [], key=lambda g: g["name"]):
+        index: dict[str, Any] = {"hashKey": _key(gsi, "HASH", "hash_key")}
+        if _key(gsi, "RANGE", "range_key"):
+            index["rangeKey"] = _key(gsi, "RANGE", "range_key")
+        index["projection"] = _projection(gsi)
+        if not on_demand:
+            index["capacity"] = {}
+        if on_demand and _on_demand(gsi.get("on_demand_throughput")):
+            index["onDemand"] = _on_demand(gsi["on_demand_throughput"])
+        indexes[gsi["name"]] = index
+    if indexes:
+        table["globalSecondaryIndexes"] = indexes
+    lsis = {lsi["name"]: {"rangeKey": lsi["range_key"], "projection": _projection(lsi)}
+            for lsi in sorted(attributes.get("local_secondary_index") or [], key=lambda i: i["name"])}
+    if lsis:
+        table["localSecondaryIndexes"] = lsis
+    if attributes.get("stream_enabled"):
+        table["stream"] = attributes["stream_view_type"]
+    ttl = (attributes.get("ttl") or [{}])[0]
+    if ttl.get("enabled") and ttl.get("attribute_name"):
+        table["ttlAttribute"] = ttl["attribute_name"]
+    pitr = (attributes.get("point_in_time_recovery") or [{}])[0]
+    days = pitr.get("recovery_period_in_days")
+    table["pointInTimeRecovery"] = {"recoveryPeriodDays": days} if pitr.get("enabled") and days and days != 35 \
+        else bool(pitr.get("enabled"))
+    table["deletionProtection"] = bool(attributes.get("deletion_protection_enabled"))
+    table["encryption"] = _encryption(attributes.get("server_side_encryption") or [], address, adoption)
+    if attributes.get("table_class") not in (None, "", "STANDARD"):
+        table["tableClass"] = attributes["table_class"]
+    replicas = [_replica(replica, address, adoption)
+                for replica in sorted(attributes.get("replica") or [], key=lambda r: r["region_name"])]
+    if replicas:
+        table["replicas"] = replicas
+    return key, table
+
+
+def _key(index: dict, key_type: str, single: str) -> Any:
+    """An index's key attributes: `key_schema` in newer states (multi-attribute keys), else the
+    `hash_key` / `range_key` of older ones."""
+    schema = [k["attribute_name"] for k in index.get("key_schema") or [] if k.get("key_type") == key_type]
+    if schema:
+        return schema[0] if len(schema) == 1 else schema
+    return index.get(single) or None
+
+
+def _projection(index: dict) -> Any:
+    if index.get("projection_type") == "INCLUDE":
+        return sorted(index.get("non_key_attributes") or [])
+    return index.get("projection_type") or "ALL"
+
+
+def _on_demand(blocks: Optional[list]) -> Optional[dict]:
+    """The request limits; DynamoDB reports -1 (or nothing) for "no limit"."""
+    block = (blocks or [{}])[0]
+    limits = {"maxReadRequestUnits": block.get("max_read_request_units"),
+              "maxWriteRequestUnits": block.get("max_write_request_units")}
+    return {k: v for k, v in limits.items() if v and v > 0} or None
+
+
+def _encryption(blocks: list, address: str, adoption: Adoption) -> str:
+    """`[]` or disabled: the AWS-owned key. Enabled: DescribeTable's KMSMasterKeyArn, which
+    terraform-provider-aws (`flattenTableServerSideEncryption`) stores for the AWS managed key
+    too, so a key ARN stays a key ARN and the reviewer is asked which it is."""
+    block = blocks[0] if blocks else {}
+    if not block.get("enabled"):
+        return "AWS_OWNED"
+    if not block.get("kms_key_arn"):
+        return "AWS_MANAGED"
+    adoption.notes.append(f"{address}: encrypted with {block['kms_key_arn']}; if that is the AWS managed key "
+                          "(alias/aws/dynamodb), write `encryption: AWS_MANAGED` instead, which imports as well")
+    return block["kms_key_arn"]
+
+
+def _replica(replica: dict, address: str, adoption: Adoption) -> Any:
+    entry = {"region": replica["region_name"]}
+    if replica.get("kms_key_arn"):
+        entry["kmsKeyArn"] = replica["kms_key_arn"]
+    entry["pointInTimeRecovery"] = bool(replica.get("point_in_time_recovery"))
+    if replica.get("consistency_mode") == "STRONG":
+        adoption.notes.append(f"{address}: the replica in {entry['region']} is strongly consistent (multi-Region "
+                              "strong consistency), which this program does not configure; keep it with Terraform")
+    return entry
+
+
+def _own_tags(attributes: dict, project: str, stack: str, adoption: Adoption) -> dict[str, str]:
+    """The table's tags (`tags_all`: provider default tags included) the stack's `tags` may hold.
+    The program sets Project, Environment and ManagedBy itself."""
+    tags = attributes.get("tags_all") or attributes.get("tags") or {}
+    ours = {"Project": project, "Environment": stack}
+    changed = [f"{k}={tags[k]} becomes {k}={ours[k]}" for k in ours if k in tags and tags[k] != ours[k]]
+    if changed:
+        adoption.notes.append(f"{attributes['name']}: tag {', '.join(changed)} once `import` is removed")
+    return {k: v for k, v in tags.items() if k not in STANDARD_TAGS and not k.lower().startswith(RESERVED_TAG_PREFIX)}
+
+
+def _shared(tag_sets: list[tuple[str, dict]], adoption: Adoption) -> dict[str, str]:
+    """The tags every table carries with the same value become the stack's `tags`; the others
+    are named, since the stack's tags are the same on every resource."""
+    if not tag_sets:
+        return {}
+    shared = dict(set.intersection(*(set(tags.items()) for _, tags in tag_sets)))
+    for address, tags in tag_sets:
+        own = sorted(f"{k}={v}" for k, v in tags.items() if k not in shared)
+        if own:
+            adoption.notes.append(f"{address}: tag(s) {', '.join(own)} are on this table only; they stay while it is "
+                                  "imported and go once `import` is removed (stack `tags` apply to every table)")
+    return dict(sorted(shared.items()))
+
+
+class _Scaling:
+    """The state's DynamoDB auto-scaling targets and policies, by (resource id, dimension)."""
+
+    def __init__(self, resources: list[dict], adoption: Adoption):
+        def by_target(kind: str) -> dict:
+            return {(r["attributes"].get("resource_id"), r["attributes"].get("scalable_dimension")): r
+                    for r in resources if r["type"] == kind and r["attributes"].get("service_namespace") == "dynamodb"}
+        self.targets, self.policies = by_target(TARGET_TYPE), by_target(POLICY_TYPE)
+        self.adoption = adoption
+        self.accounted: set[str] = set()  # addresses mapped or already explained
+
+    def apply(self, table: dict, attributes: dict, address: str) -> None:
+        """Sets the `capacity` of a PROVISIONED table and its GSIs."""
+        if table["billingMode"] != "PROVISIONED":
+            return
+        resource_id = f"table/{attributes['name']}"
+        table["capacity"] = self._capacity(resource_id, "table", attributes)
+        live_indexes = {gsi["name"]: gsi for gsi in attributes.get("global_secondary_index") or []}
+        for index_name, index in table.get("globalSecondaryIndexes", {}).items():
+            index["capacity"] = self._capacity(f"{resource_id}/index/{index_name}", "index", live_indexes[index_name])
+
+    def _capacity(self, resource_id: str, scope: str, live: dict) -> dict:
+        return {side.lower(): self._setting(resource_id, scope, side, live) for side in ("Read", "Write")}
+
+    def _setting(self, resource_id: str, scope: str, side: str, live: dict) -> Any:
+        dimension = f"dynamodb:{scope}:{side}CapacityUnits"
+        fixed = live.get(f"{side.lower()}_capacity") or 1
+        target = self.targets.get((resource_id, dimension))
+        if target is None:
+            return fixed
+        policy = self.policies.get((resource_id, dimension))
+        tracking = ((policy or {"attributes": {}})["attributes"].get("target_tracking_scaling_policy_configuration")
+                    or [{}])[0]
+        metric = (tracking.get("predefined_metric_specification") or [{}])[0].get("predefined_metric_type")
+        # This program's policies track the predefined utilization metric and scale in.
+        if metric != f"DynamoDB{side}CapacityUtilization" or tracking.get("disable_scale_in"):
+            self.adoption.notes.append(
+                f"{target['address']}: {dimension} of {resource_id} is not scaled by target tracking on "
+                f"DynamoDB{side}CapacityUtilization with scale-in, as this program scales; adopted as fixed capacity "
+                f"({fixed} units). While that target scales the table, each `up` resets the capacity: delete the "
+                "target (`terraform destroy -target`), or write an auto-scaling `capacity` before the first `up`")
+            self.accounted |= {target["address"], *([policy["address"]] if policy else [])}
+            return fixed
+        self.accounted |= {target["address"], policy["address"]}
+        setting = {"min": int(target["attributes"]["min_capacity"]), "max": int(target["attributes"]["max_capacity"]),
+                   "targetUtilization": tracking.get("target_value") or 70,
+                   "policyName": policy["attributes"]["name"]}
+        for key, name in (("scaleInCooldown", "scale_in_cooldown"), ("scaleOutCooldown", "scale_out_cooldown")):
+            if tracking.get(name):
+                setting[key] = int(tracking[name])
+        return setting
