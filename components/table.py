@@ -8,6 +8,7 @@ from typing import Optional, Union
 import pulumi
 import pulumi_aws as aws
 
+from .config.capacity import OnDemand
 from .config.replicas import Replica
 from .config.table import GlobalSecondaryIndex, Table
 from .context import StackContext
@@ -17,6 +18,10 @@ from .naming import table_child, table_resource
 from .scaling import adopted, autoscale
 
 COMPONENT_TYPE = "koneksi:dynamodb:Table"
+# What a restore reads at creation only; ignored afterwards, so editing or removing `restore` never
+# replaces the table (terraform-provider-aws marks restore_date_time and restore_to_latest_time
+# ForceNew, and Read never sets them).
+RESTORE_INPUTS = ["restoreSourceName", "restoreSourceTableArn", "restoreDateTime", "restoreToLatestTime"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,8 @@ class DynamoTable(pulumi.ComponentResource):
     GSIs are standalone `aws.dynamodb.GlobalSecondaryIndex` resources rather than the table's
     inline set: each can then ignore the capacity auto-scaling sets on it, and adding or removing
     one leaves the table and the other indexes untouched. DynamoDB builds one online index per
-    table at a time, so each GSI waits for the one before it.
+    table at a time, so each GSI waits for the one before it. A restored table is the exception
+    (`Table.inline_indexes`): its GSIs are the restore's index overrides.
     """
 
     def __init__(self, ctx: StackContext, key: str, table: Table, opts: Optional[pulumi.ResourceOptions] = None):
@@ -50,7 +56,8 @@ class DynamoTable(pulumi.ComponentResource):
                 ignore_changes=[*(f"{field}Capacity" for field in (table.capacity.autoscaled() if table.provisioned
                                                                    else ())),
                                 # Replicas are resources of their own (never mixed with inline ones).
-                                *(["replicas"] if table.replicas else [])],
+                                *(["replicas"] if table.replicas else []),
+                                *(RESTORE_INPUTS if table.restore else [])],
             ), table.name if table.import_ else None),
         )
         self.scaling: list[aws.appautoscaling.Policy] = []
@@ -59,7 +66,7 @@ class DynamoTable(pulumi.ComponentResource):
                                       table.name, self, adopt=table.import_)
         self.indexes: dict[str, aws.dynamodb.GlobalSecondaryIndex] = {}
         previous: Optional[pulumi.Resource] = None
-        for index_name, gsi in table.global_secondary_indexes.items():
+        for index_name, gsi in ({} if table.inline_indexes else table.global_secondary_indexes).items():
             previous = self.indexes[index_name] = self._index(key, table, index_name, gsi, previous)
         self.replicas = {replica.region: self._replica(ctx, key, table, replica) for replica in table.replica_list}
         if table.contributor_insights or watches(ctx.config.alarm_level, "comprehensive"):
@@ -74,9 +81,11 @@ class DynamoTable(pulumi.ComponentResource):
             stream=self.table.stream_arn,
             replicas={region: replica.arn for region, replica in self.replicas.items()},
         )
+        watched_indexes = tuple(WatchedIndex(name, self.table.name, name) for name in table.global_secondary_indexes) \
+            if table.inline_indexes else \
+            tuple(WatchedIndex(name, index.table_name, index.index_name) for name, index in self.indexes.items())
         self.watched = WatchedTable(
-            table.name, self.table.name,
-            tuple(WatchedIndex(name, index.table_name, index.index_name) for name, index in self.indexes.items()),
+            table.name, self.table.name, watched_indexes,
             table.provisioned, expires_items=table.ttl_attribute is not None,
             replica_regions=tuple(self.replicas))
         thresholds = ctx.config.thresholds(table)
@@ -107,8 +116,7 @@ class DynamoTable(pulumi.ComponentResource):
             key_schemas=[
                 aws.dynamodb.GlobalSecondaryIndexKeySchemaArgs(
                     attribute_name=attribute, attribute_type=table.attributes[attribute], key_type=key_type)
-                for key_type, attributes in (("HASH", gsi.hash_key), ("RANGE", gsi.range_key or []))
-                for attribute in attributes
+                for key_type, attribute in index_key(gsi)
             ],
             projection=aws.dynamodb.GlobalSecondaryIndexProjectionArgs(
                 projection_type=projection_type, non_key_attributes=non_key_attributes),
@@ -116,10 +124,7 @@ class DynamoTable(pulumi.ComponentResource):
                 read_capacity_units=capacity.initial_units("read"),
                 write_capacity_units=capacity.initial_units("write"),
             ),
-            on_demand_throughput=gsi.on_demand and aws.dynamodb.GlobalSecondaryIndexOnDemandThroughputArgs(
-                max_read_request_units=gsi.on_demand.max_read_request_units,
-                max_write_request_units=gsi.on_demand.max_write_request_units,
-            ),
+            on_demand_throughput=on_demand_args(aws.dynamodb.GlobalSecondaryIndexOnDemandThroughputArgs, gsi.on_demand),
             opts=adopted(pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[previous] if previous else None,
@@ -156,7 +161,8 @@ class DynamoTable(pulumi.ComponentResource):
 
 
 def table_args(table: Table, stack_key_arn: Optional[pulumi.Input[str]]) -> dict:
-    """The `aws.dynamodb.Table` arguments of a table's config (its GSIs are separate resources)."""
+    """The `aws.dynamodb.Table` arguments of a table's config (its GSIs are separate resources,
+    but for a restored table's)."""
     args = dict(
         name=table.name,
         billing_mode=table.billing_mode,
@@ -181,11 +187,46 @@ def table_args(table: Table, stack_key_arn: Optional[pulumi.Input[str]]) -> dict
         args.update(read_capacity=table.capacity.initial_units("read"),
                     write_capacity=table.capacity.initial_units("write"))
     if table.on_demand:
-        args["on_demand_throughput"] = aws.dynamodb.TableOnDemandThroughputArgs(
-            max_read_request_units=table.on_demand.max_read_request_units,
-            max_write_request_units=table.on_demand.max_write_request_units,
-        )
+        args["on_demand_throughput"] = on_demand_args(aws.dynamodb.TableOnDemandThroughputArgs, table.on_demand)
+    if table.restore:
+        args.update(restore_source_table_arn=table.restore.source_table_arn,
+                    restore_source_name=table.restore.source_name,
+                    restore_date_time=table.restore.point_in_time,
+                    restore_to_latest_time=table.restore.latest,
+                    global_secondary_indexes=[inline_index(table, name, gsi)
+                                              for name, gsi in table.global_secondary_indexes.items()] or None)
     return args
+
+
+def inline_index(table: Table, name: str, gsi: GlobalSecondaryIndex) -> aws.dynamodb.TableGlobalSecondaryIndexArgs:
+    """A GSI in the table's own set (a restored table's); its capacity is fixed (config rule)."""
+    capacity = table.index_capacity(gsi)
+    projection_type, non_key_attributes = projection(gsi.projection)
+    return aws.dynamodb.TableGlobalSecondaryIndexArgs(
+        name=name,
+        key_schemas=[aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(attribute_name=attribute, key_type=key_type)
+                     for key_type, attribute in index_key(gsi)],
+        projection_type=projection_type,
+        non_key_attributes=non_key_attributes,
+        read_capacity=capacity and capacity.initial_units("read"),
+        write_capacity=capacity and capacity.initial_units("write"),
+        on_demand_throughput=on_demand_args(aws.dynamodb.TableGlobalSecondaryIndexOnDemandThroughputArgs,
+                                            gsi.on_demand),
+    )
+
+
+def index_key(gsi: GlobalSecondaryIndex) -> list[tuple[str, str]]:
+    """(key type, attribute) of a GSI's key: the partition key first, a multi-attribute key in
+    its order."""
+    return [(key_type, attribute) for key_type, attributes in (("HASH", gsi.hash_key), ("RANGE", gsi.range_key or []))
+            for attribute in attributes]
+
+
+def on_demand_args(args_type, on_demand: Optional[OnDemand]):
+    """The provider's on-demand throughput arguments (one type each for table, inline and
+    standalone GSI) of an `onDemand` setting."""
+    return on_demand and args_type(max_read_request_units=on_demand.max_read_request_units,
+                                   max_write_request_units=on_demand.max_write_request_units)
 
 
 def local_index(name: str, range_key: str, config_projection) -> aws.dynamodb.TableLocalSecondaryIndexArgs:

@@ -161,7 +161,7 @@ def _table(resource: dict, stack: str, project: str, adoption: Adoption) -> tupl
     table["pointInTimeRecovery"] = {"recoveryPeriodDays": days} if pitr.get("enabled") and days and days != 35 \
         else bool(pitr.get("enabled"))
     table["deletionProtection"] = bool(attributes.get("deletion_protection_enabled"))
-    table["encryption"] = _encryption(attributes.get("server_side_encryption") or [], address, adoption)
+    table["encryption"] = _encryption(attributes.get("server_side_encryption") or [])
     if attributes.get("table_class") not in (None, "", "STANDARD"):
         table["tableClass"] = attributes["table_class"]
     replicas = [_replica(replica, address, adoption)
@@ -194,18 +194,13 @@ def _on_demand(blocks: Optional[list]) -> Optional[dict]:
     return {k: v for k, v in limits.items() if v and v > 0} or None
 
 
-def _encryption(blocks: list, address: str, adoption: Adoption) -> str:
-    """`[]` or disabled: the AWS-owned key. Enabled: DescribeTable's KMSMasterKeyArn, which
-    terraform-provider-aws (`flattenTableServerSideEncryption`) stores for the AWS managed key
-    too, so a key ARN stays a key ARN and the reviewer is asked which it is."""
+def _encryption(blocks: list) -> str:
+    """`[]` or disabled: the AWS-owned key. Enabled: the key's ARN, which terraform-provider-aws
+    empties for the AWS managed key alias/aws/dynamodb (`clearSSEDefaultKey` in its table.go)."""
     block = blocks[0] if blocks else {}
     if not block.get("enabled"):
         return "AWS_OWNED"
-    if not block.get("kms_key_arn"):
-        return "AWS_MANAGED"
-    adoption.notes.append(f"{address}: encrypted with {block['kms_key_arn']}; if that is the AWS managed key "
-                          "(alias/aws/dynamodb), write `encryption: AWS_MANAGED` instead, which imports as well")
-    return block["kms_key_arn"]
+    return block.get("kms_key_arn") or "AWS_MANAGED"
 
 
 def _replica(replica: dict, address: str, adoption: Adoption) -> Any:

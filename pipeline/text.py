@@ -25,8 +25,10 @@ SUMMARY = {"create": ("+", "green"), "import": ("=", "cyan")}  # the markers `pu
 State = dict[str, Any]
 
 
-def _keys(schema: list[dict]) -> str:
-    return " + ".join(f"{k['attributeName']} ({k['attributeType']}, {k['keyType']})" for k in schema)
+def _keys(schema: list[dict], attributes: Optional[dict] = None) -> str:
+    """A GSI's key; an inline GSI's key schema has no types, the table's attributes have them."""
+    return " + ".join(f"{k['attributeName']} ({k.get('attributeType') or (attributes or {}).get(k['attributeName'])}, "
+                      f"{k['keyType']})" for k in schema)
 
 
 def _projection(projection_type: Optional[str], attributes: Optional[list[str]]) -> str:
@@ -64,6 +66,14 @@ def _table(i: State, plan: "References") -> list[str]:
     facts += [f"LSI {lsi['name']}: sort key {lsi['rangeKey']} ({attributes.get(lsi['rangeKey'])}), "
               f"{_projection(lsi.get('projectionType'), lsi.get('nonKeyAttributes'))}"
               for lsi in i.get("localSecondaryIndexes", [])]
+    facts += [f"GSI {gsi['name']}: key {_keys(gsi.get('keySchemas', []), attributes)}, "
+              f"{_projection(gsi.get('projectionType'), gsi.get('nonKeyAttributes'))}"
+              + (f", read {gsi['readCapacity']} write {gsi['writeCapacity']}" if "readCapacity" in gsi else "")
+              for gsi in i.get("globalSecondaryIndexes", [])]
+    source = i.get("restoreSourceName") or i.get("restoreSourceTableArn")
+    if source:
+        facts.append(f"restored from {source} as of "
+                     + ("its latest restorable time" if i.get("restoreToLatestTime") else i.get("restoreDateTime")))
     return facts
 
 

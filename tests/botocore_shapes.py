@@ -18,6 +18,7 @@ from typing import Any
 
 from botocore.loaders import create_loader
 from botocore.model import ServiceModel
+from botocore.utils import parse_timestamp
 
 
 LOADER = create_loader()
@@ -189,6 +190,12 @@ def shape_problems(service_name: str, shape_name: str, value: Any, where: str) -
         return _bounds(spec, value, where, "value")
     if kind == "boolean":
         return [] if isinstance(value, bool) else [f"{where}: a boolean ({shape_name}) expected, got {value!r}"]
+    if kind == "timestamp":  # what botocore's serializer takes: a datetime, epoch seconds or an ISO 8601 text
+        try:
+            parse_timestamp(value)
+        except (TypeError, ValueError):
+            return [f"{where}: a timestamp ({shape_name}) expected, got {value!r}"]
+        return []
     return [f"{where}: this checker does not handle {kind} shapes ({shape_name})"]
 
 

@@ -164,6 +164,8 @@ def table_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
         "Tags": ctx.tag_list(i.take("tags")),
     }
     calls = [("dynamodb", "CreateTable", params)]
+    if i.inputs.get("restoreSourceName") or i.inputs.get("restoreSourceTableArn"):
+        calls = _restore_calls(i, params)
     ttl = i.take("ttl")
     if ttl and ttl.get("enabled"):
         calls.append(("dynamodb", "UpdateTimeToLive", {
@@ -173,6 +175,41 @@ def table_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
         calls.append(("dynamodb", "UpdateContinuousBackups", {"TableName": name, "PointInTimeRecoverySpecification": {
             "PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": pitr.get("recoveryPeriodInDays")}}))
     return calls
+
+
+def _restore_calls(i: Inputs, create: dict) -> list[tuple[str, str, dict]]:
+    """resourceTableCreate's restore branch: RestoreTableToPointInTime with the overrides it sends
+    (capacity when both read and write are set, the LSIs, the inline GSIs, encryption), no billing
+    mode, tags, stream, class or deletion protection; the next `up` sets those with UpdateTable
+    and TagResource."""
+    billing = create["BillingMode"]
+    read, write = i.inputs.get("readCapacity"), i.inputs.get("writeCapacity")
+    restore = {
+        "TargetTableName": create["TableName"],
+        "SourceTableName": i.take("restoreSourceName"), "SourceTableArn": i.take("restoreSourceTableArn"),
+        "RestoreDateTime": i.take("restoreDateTime"), "UseLatestRestorableTime": i.take("restoreToLatestTime"),
+        "ProvisionedThroughputOverride": create["ProvisionedThroughput"] if read and write else None,
+        "LocalSecondaryIndexOverride": create["LocalSecondaryIndexes"],
+        "GlobalSecondaryIndexOverride": [{
+            "IndexName": gsi["name"],
+            "KeySchema": [{"AttributeName": k["attributeName"], "KeyType": k["keyType"]} for k in gsi["keySchemas"]],
+            "Projection": _projection(gsi.get("projectionType"), gsi.get("nonKeyAttributes")),
+            "ProvisionedThroughput": {"ReadCapacityUnits": gsi.get("readCapacity"),
+                                      "WriteCapacityUnits": gsi.get("writeCapacity")} if billing == "PROVISIONED"
+            else None,
+            "OnDemandThroughput": gsi.get("onDemandThroughput") and {
+                "MaxReadRequestUnits": gsi["onDemandThroughput"].get("maxReadRequestUnits"),
+                "MaxWriteRequestUnits": gsi["onDemandThroughput"].get("maxWriteRequestUnits")},
+        } for gsi in i.take("globalSecondaryIndexes") or []] or None,
+        "SSESpecificationOverride": create["SSESpecification"],
+    }
+    settle = {key: create[key] for key in ("TableName", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
+                                           "DeletionProtectionEnabled", "OnDemandThroughput")}
+    table_arn = f"arn:aws:dynamodb:us-east-1:123456789012:table/{create['TableName']}"  # stand-in: region irrelevant
+    return [("dynamodb", "RestoreTableToPointInTime", restore), ("dynamodb", "UpdateTable", settle),
+            ("dynamodb", "UpdateTable", {"TableName": create["TableName"], "TableClass": create["TableClass"]}),
+            *([("dynamodb", "TagResource", {"ResourceArn": table_arn, "Tags": create["Tags"]})] if create["Tags"]
+              else [])]
 
 
 def gsi_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
@@ -417,7 +454,8 @@ MAPPINGS: dict[str, Callable[[Inputs, Context], list]] = {
 NOT_API_RESOURCES = ("pulumi:providers:aws", "koneksi:dynamodb:Table")
 OPERATIONS = (  # every operation a mapping can produce, for the pattern check
     ("dynamodb", "CreateTable"), ("dynamodb", "UpdateTimeToLive"), ("dynamodb", "UpdateContinuousBackups"),
-    ("dynamodb", "UpdateTable"), ("dynamodb", "UpdateContributorInsights"),
+    ("dynamodb", "UpdateTable"), ("dynamodb", "UpdateContributorInsights"), ("dynamodb", "RestoreTableToPointInTime"),
+    ("dynamodb", "TagResource"),
     ("application-autoscaling", "RegisterScalableTarget"), ("application-autoscaling", "PutScalingPolicy"),
     ("cloudwatch", "PutMetricAlarm"), ("cloudwatch", "PutDashboard"), ("sns", "CreateTopic"), ("sns", "Subscribe"),
     ("kms", "CreateKey"), ("kms", "EnableKeyRotation"), ("kms", "ScheduleKeyDeletion"), ("kms", "CreateAlias"),

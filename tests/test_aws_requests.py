@@ -73,6 +73,17 @@ EXISTING_ENDPOINT = {
     "users": {"attributes": {"id": "S"}, "hashKey": "id", "encryption": "AWS_OWNED", "stream": "KEYS_ONLY"},
     "audit": {"attributes": {"id": "S", "at": "N"}, "hashKey": "id", "rangeKey": "at", "encryption": "CUSTOMER_MANAGED",
               "billingMode": "PROVISIONED", "capacity": {"read": 1, "write": 1}},
+    "restored": {"attributes": {"pk": "S", "sk": "S", "email": "S", "at": "N"}, "hashKey": "pk", "rangeKey": "sk",
+                 "billingMode": "PROVISIONED", "capacity": {"read": {"min": 5, "max": 50}, "write": 5},
+                 "globalSecondaryIndexes": {"ByEmail": {"hashKey": "email", "capacity": {"read": 2, "write": 2}}},
+                 "localSecondaryIndexes": {"ByAt": {"rangeKey": "at", "projection": "KEYS_ONLY"}},
+                 "encryption": "CUSTOMER_MANAGED",
+                 "restore": {"sourceName": "koneksi-prod-audit", "pointInTime": "2026-11-01T12:00:00Z"}},
+    "restored-latest": {"attributes": {"id": "S", "t1": "S", "t2": "N"}, "hashKey": "id",
+                        "globalSecondaryIndexes": {"Multi": {"hashKey": ["t1", "t2"], "projection": ["x"],
+                                                             "onDemand": {"maxReadRequestUnits": 50}}},
+                        "restore": {"sourceTableArn": f"arn:aws:dynamodb:eu-central-1:{ACCOUNT_ID}:table/users",
+                                    "latest": True}},
 }
 EXISTING_ENDPOINT_STACK = dict(
     region="eu-west-1",
@@ -451,6 +462,18 @@ def dynamodb_rule_problems(stack_calls: list[Call]) -> list[str]:
             if len(p.get("LocalSecondaryIndexes", [])) > limits.MAX_LSIS:
                 problems.append(f"{where}: more than {limits.MAX_LSIS} LSIs")
             indexes.setdefault(p["TableName"], []).extend(lsi["Projection"] for lsi in p.get("LocalSecondaryIndexes", []))
+        elif call.operation == "RestoreTableToPointInTime":  # keys and attributes come from the source table
+            for gsi in p.get("GlobalSecondaryIndexOverride", []):
+                problems += _key_problems(f"{where} GSI {gsi['IndexName']}", gsi["KeySchema"],
+                                          limits.MAX_KEY_ATTRIBUTES_PER_SIDE)
+                problems += _projection_problems(f"{where} GSI {gsi['IndexName']}", gsi["Projection"])
+            for lsi in p.get("LocalSecondaryIndexOverride", []):
+                problems += _key_problems(f"{where} LSI {lsi['IndexName']}", lsi["KeySchema"], 1)
+                problems += _projection_problems(f"{where} LSI {lsi['IndexName']}", lsi["Projection"])
+            overrides = [*p.get("GlobalSecondaryIndexOverride", []), *p.get("LocalSecondaryIndexOverride", [])]
+            indexes.setdefault(p["TargetTableName"], []).extend(index["Projection"] for index in overrides)
+            gsis[p["TargetTableName"]] = len(p.get("GlobalSecondaryIndexOverride", []))
+            continue
         elif call.operation == "UpdateTable" and "GlobalSecondaryIndexUpdates" in p:
             create = p["GlobalSecondaryIndexUpdates"][0]["Create"]
             schemas = [create["KeySchema"]]
@@ -495,7 +518,7 @@ def metrics_insights_alarms(stack_calls: list[Call]) -> int:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_table_gets_one_metrics_insights_alarm(planned, stack):
-    tables = sum(call.operation == "CreateTable" for call in planned[stack].calls)
+    tables = sum(call.operation in ("CreateTable", "RestoreTableToPointInTime") for call in planned[stack].calls)
     assert metrics_insights_alarms(planned[stack].calls) == tables <= MAX_METRICS_INSIGHTS_ALARMS
 
 

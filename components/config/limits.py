@@ -114,6 +114,10 @@ def partition_of(region: str) -> str:
 # The regions the provider knows (pulumi_aws's Region enum, equal to botocore's endpoints.json).
 KNOWN_REGIONS = sorted(region.value for region in Region)
 
+# ARN of a DynamoDB table (Service Authorization Reference, "Resource types defined by Amazon
+# DynamoDB": arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}).
+DYNAMODB_TABLE_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):dynamodb:(?P<region>[a-z0-9-]+):\d{12}:table/"
+                                r"[a-zA-Z0-9_.-]{3,255}")
 # ARN of a KMS key (AWS KMS developer guide, "Key identifiers": key ARN), with its partition and region.
 KMS_KEY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[a-zA-Z0-9-]+")
 

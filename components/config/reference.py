@@ -27,6 +27,7 @@ from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import SETTINGS, setting_type
 from .replicas import Replica
+from .restore import Restore
 from .stack import StackConfig
 from .table import GlobalSecondaryIndex, LocalSecondaryIndex, RecoveryPeriod, Table, refuse_not_built
 
@@ -46,8 +47,7 @@ SECTIONS: list[tuple[str, str, str, type[BaseModel]]] = [
     ("Point-in-time recovery", "point-in-time-recovery", "`pointInTimeRecovery` as an object", RecoveryPeriod),
     ("Replica", "replica", "an entry of `tables.<key>.replicas` as an object (a plain region is the same with the "
      "defaults)", Replica),
-    ("Replica", "replica", "an entry of `tables.<key>.replicas` as an object (a plain region is the same with the "
-     "defaults)", Replica),
+    ("Restore", "restore", "`tables.<key>.restore`: one source and one time", Restore),
     ("Alarms", "alarms", "`alarms`; the threshold keys also under `tables.<key>.alarms`", StackAlarms),
     ("Backup", "backup", "`backup` as an object", Backup),
     ("Backup rule", "backup-rule", "an entry of `backup.rules`", BackupRule),

@@ -12,6 +12,7 @@ from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, KMS_KEY_ARN, MAX_GSIS, MAX_
                      MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME)
 from .monitoring import Thresholds
 from .replicas import Replica, ReplicaSetting, as_replicas, replica_problems
+from .restore import Restore
 
 
 def refuse_not_built(value: Any) -> Any:
@@ -128,7 +129,9 @@ class Table(ConfigModel):
         [], description="global table replicas: regions, or `{region, kmsKeyArn, pointInTimeRecovery}`")
     import_: bool = Field(False, alias="import", description="adopt the existing table of this physical name, with "
                                                              "its GSIs and scaling, instead of creating it")
-    restore: NotSupportedYet = Field(None, description="create the table from point-in-time recovery")
+    restore: Optional[Restore] = Field(
+        None, description="create the table from point-in-time recovery of another table; read at creation only, "
+                          "keep it for the table's life (README, \"Restoring a table\")")
     alarms: Optional[Thresholds] = Field(None, description="per-table threshold overrides")
     items: NotSupportedYet = Field(None, description="seed items")
 
@@ -155,10 +158,20 @@ class Table(ConfigModel):
             return None
         return index.capacity or (self.capacity.inherited() if self.capacity else None)
 
+    @property
+    def inline_indexes(self) -> bool:
+        """A restored table holds its GSIs itself: the provider sends a restore's index overrides
+        from the table's inline GSIs only, so these make it end up with exactly the configured
+        indexes. Every other table's GSIs are resources of their own (DynamoTable)."""
+        return self.restore is not None
+
     def key_attribute_names(self) -> list[str]:
-        """The attributes DynamoDB must be told about: the table's and its LSIs' keys."""
+        """The attributes DynamoDB must be told about: the keys of the table, its LSIs and its
+        inline GSIs (a standalone GSI defines its own)."""
         names = [self.hash_key, *([self.range_key] if self.range_key else [])]
         names += [lsi.range_key for lsi in self.local_secondary_indexes.values()]
+        if self.inline_indexes:
+            names += [a for gsi in self.global_secondary_indexes.values() for a in gsi.key_attributes]
         return list(dict.fromkeys(names))
 
     def settle(self, context):
@@ -289,6 +302,30 @@ class Table(ConfigModel):
             if capacity is not None and "write" not in capacity.autoscaled():
                 yield Problem((*path, "capacity", "write"), "a PROVISIONED table with replicas needs write "
                               "auto-scaling here", "make write an auto-scaling object {min, max}, or use "
+                              "billingMode: PAY_PER_REQUEST")
+
+    @rule("restore", "import_")
+    def _created_one_way(self, context):
+        if self.restore is not None and self.import_:
+            yield Problem(("restore",), "a table is either adopted (import) or created from a restore, not both",
+                          "remove `restore` to adopt the existing table, or `import` to restore a new one")
+
+    @rule("restore", "billing_mode", "capacity", "global_secondary_indexes")
+    def _restored_indexes_have_fixed_capacity(self, context):
+        """A restored table's GSIs sit in the table's own index set, where the capacity
+        auto-scaling sets cannot be ignored index by index; it would be reset on every `up`."""
+        if self.restore is None or not self.provisioned:
+            return
+        for index_name, gsi in self.global_secondary_indexes.items():
+            capacity = self.index_capacity(gsi)
+            scaled = sorted(capacity.autoscaled()) if capacity else []
+            if scaled:
+                own = gsi.capacity is not None
+                yield Problem(("globalSecondaryIndexes", index_name, *(["capacity"] if own else [])),
+                              f"a restored table keeps its GSIs on the table, where auto-scaling cannot be followed; "
+                              f"this index's {' and '.join(scaled)} capacity is auto-scaled"
+                              + ("" if own else " (inherited from the table)"),
+                              "give the index fixed capacity, e.g. `capacity: {read: 5, write: 5}`, or use "
                               "billingMode: PAY_PER_REQUEST")
 
     @rule("replicas", "encryption")
