@@ -18,10 +18,21 @@ from .naming import table_child, table_resource
 from .scaling import adopted, autoscale
 
 COMPONENT_TYPE = "koneksi:dynamodb:Table"
-# What a restore reads at creation only; ignored afterwards, so editing or removing `restore` never
-# replaces the table (terraform-provider-aws marks restore_date_time and restore_to_latest_time
-# ForceNew, and Read never sets them).
+# What a restore reads when the table is created, and never after. terraform-provider-aws replaces
+# a table whose restore_date_time or restore_to_latest_time change or go (ForceNew; Read never
+# clears them from the state), and one whose source changes (ForceNewIfChange). Every table ignores
+# them, since only the state knows whether a table was restored: so editing or removing `restore`
+# never replaces a table.
 RESTORE_INPUTS = ["restoreSourceName", "restoreSourceTableArn", "restoreDateTime", "restoreToLatestTime"]
+# What a restored table takes from its source: RestoreTableToPointInTime takes no key schema, and
+# restores the source's LSIs when no override is sent. Fixed at the restore, so a config that
+# states them otherwise cannot make the next `up` replace the restored table (all three ForceNew).
+FROM_THE_SOURCE = ["hashKey", "rangeKey", "localSecondaryIndexes"]
+# A restore takes as long as DynamoDB needs, "not always correlated directly to the size of the
+# table" (developer guide, "Point-in-time recovery: how it works"); the provider gives a create 30
+# minutes (createTableTimeout) and waits for a restored table's inline GSIs within the update
+# timeout.
+RESTORE_TIMEOUTS = pulumi.CustomTimeouts(create="24h", update="24h")
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,8 @@ class DynamoTable(pulumi.ComponentResource):
                                                                    else ())),
                                 # Replicas are resources of their own (never mixed with inline ones).
                                 *(["replicas"] if table.replicas else []),
-                                *(RESTORE_INPUTS if table.restore else [])],
+                                *RESTORE_INPUTS, *(FROM_THE_SOURCE if table.restore else [])],
+                custom_timeouts=RESTORE_TIMEOUTS if table.restore else None,
             ), table.name if table.import_ else None),
         )
         self.scaling: list[aws.appautoscaling.Policy] = []

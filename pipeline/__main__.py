@@ -155,6 +155,8 @@ def run_adopt(args: argparse.Namespace) -> int:
         print("check before the first `pulumi up`:", *(f"  {line}" for line in adoption.notes), sep="\n")
     if left:
         print("left with Terraform (not mapped):", *left, sep="\n")
+    print("once the first `pulumi up` has imported them, make Terraform forget them (README, \"Leaving Terraform\"):",
+          "  terraform state rm " + " ".join(shlex.quote(address) for address in adoption.handed_over), sep="\n")
     settings = read_stack_file(output)
     try:
         config = parse_stack_config(settings.values, args.stack, output.name, settings.secret_keys)
@@ -165,7 +167,8 @@ def run_adopt(args: argparse.Namespace) -> int:
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"next: make synth STACK={args.stack} (or `python -m pipeline synth --stack {args.stack} --config "
-          f"{output}`) shows the imports; then `pulumi up -s {args.stack}`")
+          f"{output}`) shows the imports; `pulumi preview -s {args.stack} --diff` must show them unchanged; then "
+          f"`pulumi up -s {args.stack}`")
     return 0
 
 

@@ -22,6 +22,7 @@ from components.config.tags import STANDARD_TAGS
 
 TABLE_TYPE = "aws_dynamodb_table"
 TARGET_TYPE, POLICY_TYPE = "aws_appautoscaling_target", "aws_appautoscaling_policy"
+ITEM_TYPE = "aws_dynamodb_table_item"
 TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:(?P<region>[a-z0-9-]+):\d{12}:table/.+")
 # The module's `project` default (README, configuration reference).
 DEFAULT_PROJECT = "koneksi"
@@ -38,6 +39,8 @@ class Adoption:
     tags: dict[str, str] = field(default_factory=dict)  # on every adopted table: the stack's `tags`
     notes: list[str] = field(default_factory=list)  # "<address>: what to check before the first up"
     left: list[str] = field(default_factory=list)  # "<address>: why it stays with Terraform"
+    # What Terraform must forget once Pulumi has imported the tables: their resources and items.
+    handed_over: list[str] = field(default_factory=list)
 
     def stack_document(self, namespace: str, project: str) -> dict:
         config: dict[str, Any] = {}
@@ -82,7 +85,8 @@ def adopt(resources: list[dict], stack: str, project: str = DEFAULT_PROJECT) -> 
     adoption.left += [f"{r['address']}: a deposed object Terraform is about to destroy" for r in resources
                       if r["deposed"]]
     scaling = _Scaling(live, adoption)
-    tag_sets = []
+    state_keys = {r["attributes"].get("arn") for r in live if r["type"] == "aws_kms_key"}
+    tag_sets, adopted_names = [], set()
     for resource in (r for r in live if r["type"] == TABLE_TYPE):
         attributes = resource["attributes"]
         region = attributes.get("region") or _region_of(attributes.get("arn", ""))
@@ -91,15 +95,29 @@ def adopt(resources: list[dict], stack: str, project: str = DEFAULT_PROJECT) -> 
                                  f"{adoption.region}: adopt it into a stack of that region")
             continue
         adoption.region = region
-        key, table = _table(resource, stack, project, adoption)
-        key = key if key not in adoption.tables else attributes["name"]
+        key, table = _table(resource, stack, project, adoption, state_keys)
+        if key in adoption.tables:  # another table's key: this one keeps its physical name explicitly
+            key = _unused(attributes["name"], adoption.tables)
+            table = {"import": True, "name": attributes["name"], **table}
         scaling.apply(table, attributes, resource["address"])
         adoption.tables[key] = table
+        adoption.handed_over.append(resource["address"])
+        adopted_names.add(attributes["name"])
         tag_sets.append((resource["address"], _own_tags(attributes, project, stack, adoption)))
     adoption.tags = _shared(tag_sets, adoption)
+    adoption.handed_over += sorted(scaling.accounted) + [
+        r["address"] for r in live if r["type"] == ITEM_TYPE and r["attributes"].get("table_name") in adopted_names]
     adoption.left += [f"{r['address']}: {_why_left(r)}" for r in live
                       if r["type"] != TABLE_TYPE and r["address"] not in scaling.accounted]
     return adoption
+
+
+def _unused(name: str, taken: dict) -> str:
+    key, number = name, 1
+    while key in taken:
+        number += 1
+        key = f"{name}-{number}"
+    return key
 
 
 def _region_of(arn: str) -> Optional[str]:
@@ -110,13 +128,13 @@ def _region_of(arn: str) -> Optional[str]:
 def _why_left(resource: dict) -> str:
     if resource["type"] in (TARGET_TYPE, POLICY_TYPE):
         return "scales no table adopted here, or not by target tracking on a DynamoDB utilization metric"
-    if resource["type"] == "aws_dynamodb_table_item":
+    if resource["type"] == ITEM_TYPE:
         return ("a table item: seed `items` are not supported yet. The item stays in the table; remove it from "
                 "Terraform's state with its table")
     return "not a DynamoDB table or its auto-scaling: it stays with Terraform"
 
 
-def _table(resource: dict, stack: str, project: str, adoption: Adoption) -> tuple[str, dict]:
+def _table(resource: dict, stack: str, project: str, adoption: Adoption, state_keys: set) -> tuple[str, dict]:
     attributes, address = resource["attributes"], resource["address"]
     name = attributes["name"]
     prefix = f"{project}-{stack}-"
@@ -147,7 +165,8 @@ def _table(resource: dict, stack: str, project: str, adoption: Adoption) -> tupl
         indexes[gsi["name"]] = index
     if indexes:
         table["globalSecondaryIndexes"] = indexes
-    lsis = {lsi["name"]: {"rangeKey": lsi["range_key"], "projection": _projection(lsi)}
+    # An LSI's non-key attributes are an ordered list that forces a new table (a GSI's are a set).
+    lsis = {lsi["name"]: {"rangeKey": lsi["range_key"], "projection": _projection(lsi, ordered=True)}
             for lsi in sorted(attributes.get("local_secondary_index") or [], key=lambda i: i["name"])}
     if lsis:
         table["localSecondaryIndexes"] = lsis
@@ -162,9 +181,13 @@ def _table(resource: dict, stack: str, project: str, adoption: Adoption) -> tupl
         else bool(pitr.get("enabled"))
     table["deletionProtection"] = bool(attributes.get("deletion_protection_enabled"))
     table["encryption"] = _encryption(attributes.get("server_side_encryption") or [])
+    if table["encryption"].startswith("arn:") and table["encryption"] not in state_keys:
+        adoption.notes.append(f"{address}: encrypted with {table['encryption']}, a key this state does not manage; "
+                              "if it is the AWS managed key alias/aws/dynamodb (Terraform could not tell), write "
+                              "`encryption: AWS_MANAGED`")
     if attributes.get("table_class") not in (None, "", "STANDARD"):
         table["tableClass"] = attributes["table_class"]
-    replicas = [_replica(replica, address, adoption)
+    replicas = [_replica(replica, table["deletionProtection"], address, adoption)
                 for replica in sorted(attributes.get("replica") or [], key=lambda r: r["region_name"])]
     if replicas:
         table["replicas"] = replicas
@@ -180,9 +203,10 @@ def _key(index: dict, key_type: str, single: str) -> Any:
     return index.get(single) or None
 
 
-def _projection(index: dict) -> Any:
+def _projection(index: dict, ordered: bool = False) -> Any:
     if index.get("projection_type") == "INCLUDE":
-        return sorted(index.get("non_key_attributes") or [])
+        attributes = list(index.get("non_key_attributes") or [])
+        return attributes if ordered else sorted(attributes)
     return index.get("projection_type") or "ALL"
 
 
@@ -203,8 +227,13 @@ def _encryption(blocks: list) -> str:
     return block.get("kms_key_arn") or "AWS_MANAGED"
 
 
-def _replica(replica: dict, address: str, adoption: Adoption) -> Any:
+def _replica(replica: dict, deletion_protection: bool, address: str, adoption: Adoption) -> Any:
     entry = {"region": replica["region_name"]}
+    if replica.get("deletion_protection_enabled", deletion_protection) != deletion_protection:
+        adoption.notes.append(f"{address}: the replica in {entry['region']} has deletion protection "
+                              f"{'on' if replica['deletion_protection_enabled'] else 'off'}, the table "
+                              f"{'on' if deletion_protection else 'off'}; this program gives replicas the table's, "
+                              "so the first `up` changes the replica's")
     if replica.get("kms_key_arn"):
         entry["kmsKeyArn"] = replica["kms_key_arn"]
     entry["pointInTimeRecovery"] = bool(replica.get("point_in_time_recovery"))
@@ -268,6 +297,10 @@ class _Scaling:
         fixed = live.get(f"{side.lower()}_capacity") or 1
         target = self.targets.get((resource_id, dimension))
         if target is None:
+            self.adoption.notes.append(
+                f"{resource_id}: {dimension} is adopted as fixed capacity ({fixed} units), no auto-scaling target "
+                "in this state scales it; if one set up elsewhere does, each `up` resets the capacity: write an "
+                "auto-scaling `capacity` instead")
             return fixed
         policy = self.policies.get((resource_id, dimension))
         tracking = ((policy or {"attributes": {}})["attributes"].get("target_tracking_scaling_policy_configuration")

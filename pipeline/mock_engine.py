@@ -6,6 +6,7 @@ like `pulumi preview --json`, with engine-style URNs and each resource's options
 
 import asyncio
 import heapq
+import re
 from collections import Counter
 import logging
 import runpy
@@ -175,8 +176,18 @@ def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> li
             state["provider"] = f"{engine_urns.get(provider_urn, provider_urn)}::{known_id}"
         if request.importId:  # the resource option `import`: the engine adopts the live resource
             state["importID"] = request.importId
+        timeouts = {op: _seconds(getattr(request.customTimeouts, op)) for op in ("create", "update", "delete")
+                    if getattr(request.customTimeouts, op)}
+        if timeouts:  # as the engine stores them (resource.CustomTimeouts: seconds)
+            state["customTimeouts"] = timeouts
         steps.append({"op": "import" if request.importId else "create", "urn": urn, "newState": state})
     return _in_dependency_order(steps)
+
+
+def _seconds(duration: str) -> int:
+    """A Go duration as the SDK sends custom timeouts (`24h`, `1h30m`, `90s`), in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1}
+    return int(sum(float(number) * units[unit] for number, unit in re.findall(r"([\d.]+)([hms])", duration)))
 
 
 def _in_dependency_order(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from components.monitoring.dashboard import ACCOUNT_ROW
+from components.table import RESTORE_INPUTS
 
 from .mock_engine import STACK_TYPE, Plan
 
@@ -33,6 +34,13 @@ def _keys(schema: list[dict], attributes: Optional[dict] = None) -> str:
 
 def _projection(projection_type: Optional[str], attributes: Optional[list[str]]) -> str:
     return f"projection INCLUDE {', '.join(attributes)}" if attributes else f"projection {projection_type}"
+
+
+def _ignored(names: list[str]) -> list[str]:
+    """The ignored inputs, the four every table ignores for a restore read as one."""
+    if not set(RESTORE_INPUTS) <= set(names):
+        return names
+    return [name for name in names if name not in RESTORE_INPUTS] + ["restore*"]
 
 
 def _on_demand(throughput: Optional[dict]) -> list[str]:
@@ -73,7 +81,8 @@ def _table(i: State, plan: "References") -> list[str]:
     source = i.get("restoreSourceName") or i.get("restoreSourceTableArn")
     if source:
         facts.append(f"restored from {source} as of "
-                     + ("its latest restorable time" if i.get("restoreToLatestTime") else i.get("restoreDateTime")))
+                     + ("its latest restorable time" if i.get("restoreToLatestTime") else i.get("restoreDateTime"))
+                     + " (billing mode, stream, class, deletion protection and tags follow at the next `up`)")
     return facts
 
 
@@ -346,7 +355,7 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
         if state.get("importID"):
             flags.insert(0, f"import {state['importID']}")
         if state["ignoreChanges"]:
-            flags.append(f"ignoreChanges {', '.join(state['ignoreChanges'])}")
+            flags.append(f"ignoreChanges {', '.join(_ignored(state['ignoreChanges']))}")
         if flags:
             line.append(f"  ({'; '.join(flags)})", style="yellow")
         console.print(line)

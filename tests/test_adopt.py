@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from components.config.reader import parse_stack_config
 from pipeline.__main__ import main
 from pipeline.adopt import AdoptError, adopt, read_state
 from pipeline.stack_files import read_stack_file
@@ -112,7 +113,12 @@ def test_what_cannot_be_mapped_is_named_with_the_reason(capsys, tmp_path):
     assert "wrote" in out and "users" in out
     assert "module.users.aws_dynamodb_table_item.admin: a table item: seed `items` are not supported yet" in out
     assert "aws_iam_role.users_service: not a DynamoDB table or its auto-scaling" in out
-    assert "aws_appautoscaling" not in out  # every target and policy was mapped
+    assert "aws_appautoscaling" not in out.split("terraform state rm")[0]  # every target and policy was mapped
+    command = out.split("  terraform state rm ", 1)[1].splitlines()[0]
+    assert command.split(" ")[0] == "module.users.aws_dynamodb_table.this"
+    assert "'module.users.aws_appautoscaling_policy.index_read[\"EmailIndex\"]'" in command
+    assert "module.users.aws_dynamodb_table_item.admin" in command  # the item goes with its table
+    assert "aws_iam_role" not in command
 
 
 def test_an_existing_stack_file_is_never_written_over(capsys, tmp_path):
@@ -140,6 +146,49 @@ def test_a_state_that_cannot_be_adopted_is_refused_and_nothing_is_written(capsys
     assert status == 1 and message in err and "Traceback" not in err
     assert "Fix:" in err
     assert not output.exists()
+
+
+@pytest.mark.parametrize("other", ["users", "koneksi-staging-users-2"])
+def test_a_table_whose_key_is_taken_keeps_its_physical_name(other):
+    """`users` is the key of koneksi-staging-users; a table named `users` must not become
+    koneksi-staging-users' twin, nor lose its own name."""
+    resources = state_resources()
+    twin = copy.deepcopy(table_of(resources))
+    twin["attributes"]["name"], twin["address"] = other, "aws_dynamodb_table.twin"
+    for order in ([*resources, twin], [twin, *resources]):
+        adoption = adopt(order, "staging")
+        config = parse_adopted(adoption)
+        assert sorted(config.physical_name(key, table) for key, table in config.tables.items()) == \
+            sorted(["koneksi-staging-users", other])
+
+
+def parse_adopted(adoption):
+    document = adoption.stack_document("koneksi-dynamodb", "koneksi")["config"]
+    return parse_stack_config({key: json.dumps(value) if not isinstance(value, str) else value
+                               for key, value in document.items()}, "staging", "adopted.yaml")
+
+
+def test_an_lsis_attributes_keep_their_order():
+    """On the table an LSI's non-key attributes are an ordered list that forces a new table."""
+    resources = state_resources()
+    table_of(resources)["attributes"].update(range_key="email", local_secondary_index=[
+        {"name": "ByEmail", "range_key": "email", "projection_type": "INCLUDE", "non_key_attributes": ["z", "a"]}])
+    adoption = adopt(resources, "staging")
+    assert adoption.tables["users"]["localSecondaryIndexes"]["ByEmail"]["projection"] == ["z", "a"]
+
+
+def test_what_the_program_would_change_is_named_before_the_first_up():
+    resources = state_resources()
+    for resource in resources:
+        if resource["address"] == "module.users.aws_appautoscaling_target.table_write":
+            resource["type"] = "aws_s3_bucket"  # no target scales the table's writes
+    table_of(resources)["attributes"]["replica"] = [
+        {"region_name": "us-west-2", "kms_key_arn": "", "deletion_protection_enabled": True}]
+    table_of(resources)["attributes"]["server_side_encryption"] = [{"enabled": True, "kms_key_arn": KEY}]
+    notes = adopt(resources, "staging").notes
+    assert any("dynamodb:table:WriteCapacityUnits is adopted as fixed capacity (5 units)" in n for n in notes)
+    assert any("replica in us-west-2 has deletion protection on, the table off" in n for n in notes)
+    assert any(f"encrypted with {KEY}, a key this state does not manage" in n for n in notes)
 
 
 def test_a_name_outside_the_naming_scheme_is_kept_as_the_tables_name():

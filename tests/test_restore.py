@@ -7,7 +7,7 @@ override, and the restored table has exactly those indexes."""
 
 import pytest
 
-from components.table import RESTORE_INPUTS
+from components.table import FROM_THE_SOURCE, RESTORE_INPUTS
 from pipeline.text import render
 from tests.conftest import GSI, TABLE, USERS, named, parse, problems, synth_tables
 from tests.planned_requests import requests
@@ -35,12 +35,31 @@ def test_the_table_is_created_from_the_source_at_that_time(plan):
     assert (latest["restoreSourceTableArn"], latest["restoreToLatestTime"]) == (SOURCE_ARN, True)
 
 
-def test_the_restore_inputs_are_ignored_after_creation_so_removing_restore_replaces_nothing(plan):
+def test_the_restore_inputs_are_ignored_after_creation(plan):
+    """terraform-provider-aws replaces a table whose restoreDateTime or restoreToLatestTime change
+    or go, and whose source changes."""
     for name in ("users-table", "sessions-table"):
         table = named(plan, TABLE, name)
         set_by_restore = {key for key in table["inputs"] if key.startswith("restore")}
-        assert set_by_restore and set_by_restore <= set(table["ignoreChanges"]) == set(table["ignoreChanges"])
-        assert set(RESTORE_INPUTS) <= set(table["ignoreChanges"])
+        assert set_by_restore and set_by_restore <= set(RESTORE_INPUTS) <= set(table["ignoreChanges"])
+
+
+def test_removing_restore_later_still_ignores_what_the_state_keeps_of_it():
+    """Only the state knows a table was restored: every table ignores the restore inputs, so the
+    same table without `restore` plans no replacement."""
+    unrestored = {key: value for key, value in RESTORED.items() if key != "restore"}
+    table = named(synth_tables({"users": unrestored}), TABLE, "users-table")
+    assert set(RESTORE_INPUTS) <= set(table["ignoreChanges"])
+    assert not any(key.startswith("restore") for key in table["inputs"])
+
+
+def test_what_the_source_decides_is_fixed_at_the_restore(plan):
+    """The key schema comes from the source, and its LSIs when none are configured: a config that
+    states them otherwise must not make the next `up` replace the restored table."""
+    table = named(plan, TABLE, "users-table")
+    assert set(FROM_THE_SOURCE) <= set(table["ignoreChanges"])
+    assert table["customTimeouts"] == {"create": 86400, "update": 86400}  # the provider's default is 30 minutes
+    assert not set(FROM_THE_SOURCE) & set(named(synth_tables({"users": USERS}), TABLE, "users-table")["ignoreChanges"])
 
 
 def test_the_restored_table_carries_exactly_the_configured_indexes_inline(plan):
@@ -132,3 +151,28 @@ def test_a_restored_index_with_auto_scaled_capacity_is_refused():
     found = problems({"users": inherited})
     assert [p.path for p in found] == [("tables", "users", "globalSecondaryIndexes", "EmailIndex")]
     assert "(inherited from the table)" in found[0].reason
+
+
+def test_what_only_the_source_decides_is_warned_about():
+    config = parse({"events": {"attributes": {"id": "S"}, "hashKey": "id", "replicas": ["us-west-2"],
+                               "restore": {"sourceName": "koneksi-prod-events", "latest": True}}})
+    assert any(w.startswith("tables.events.restore: no globalSecondaryIndexes are listed, so DynamoDB restores "
+                            "every GSI of the source") for w in config.warnings)
+    assert any(w.startswith("tables.events.replicas: a restore turns on no stream") for w in config.warnings)
+    assert not [w for w in parse({"users": RESTORED}).warnings if "restore" in w]
+
+
+def test_a_cross_region_restore_from_or_to_hong_kong_or_bahrain_is_refused():
+    found = problems({"users": {**USERS, "restore": {
+        "sourceTableArn": "arn:aws:dynamodb:ap-east-1:123456789012:table/users", "latest": True}}})
+    assert [p.path for p in found] == [("tables", "users", "restore", "sourceTableArn")]
+    assert "ap-east-1" in found[0].reason
+    parse({"users": {**USERS, "restore": {"sourceTableArn": "arn:aws:dynamodb:me-south-1:123456789012:table/users",
+                                          "latest": True}}}, region="me-south-1")  # the same region: allowed
+
+
+def test_a_restored_provisioned_table_with_gsis_and_replicas_gets_one_consistent_fix():
+    global_table = {**RESTORED, "capacity": {"read": 5, "write": {"min": 5, "max": 50}}, "replicas": ["us-west-2"]}
+    found = problems({"users": global_table})
+    assert [p.path for p in found] == [("tables", "users", "replicas")]
+    assert "PAY_PER_REQUEST" in found[0].fix

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from components.table import RESTORE_INPUTS
 from pipeline.__main__ import cli, main
 from tests.conftest import ROOT
 
@@ -45,7 +46,7 @@ def test_json_shows_the_prod_users_table_as_deployed(prod_document):
     assert table["inputs"]["name"] == "koneksi-prod-users"
     assert table["inputs"]["deletionProtectionEnabled"] is True
     assert (table["protect"], table["retainOnDelete"]) == (True, True)
-    assert table["ignoreChanges"] == ["readCapacity", "writeCapacity"]
+    assert table["ignoreChanges"] == ["readCapacity", "writeCapacity", *RESTORE_INPUTS]
 
 
 def test_components_are_steps_too(prod_document):

@@ -86,7 +86,7 @@ def test_alarm_dimensions_are_in_a_fixed_order():
 def test_protection_and_ignored_changes_are_flagged():
     text = plain(synth_stack("prod"))
     assert re.search(r"aws:dynamodb/table:Table users-table  \(protect; retainOnDelete; ignoreChanges readCapacity, "
-                     r"writeCapacity\)", text)
+                     r"writeCapacity, restore\*\)", text)
 
 
 def test_diagnostics_are_listed_before_the_summary():

@@ -2,10 +2,12 @@
 (DynamoDB `RestoreTableToPointInTime`, which terraform-provider-aws calls when a table's
 `restore_source_name` or `restore_source_table_arn` is set).
 
-The restore properties matter when the table is created only: the table ignores later changes to
-them, so editing or removing `restore` never replaces it. The provider sends index overrides only
-for a table's inline GSIs (`resourceTableCreate`), so a restored table keeps its GSIs on the table
-itself: they are the override, and the restored table gets exactly the configured indexes.
+The restore properties matter when the table is created only: every table ignores them
+afterwards (components/table.py, RESTORE_INPUTS), so editing or removing `restore` never replaces
+one. The provider sends index overrides only for a table's inline GSIs (`resourceTableCreate`), so
+a restored table keeps its GSIs on the table itself: they are the override, and the restored table
+gets exactly the configured indexes (when at least one is configured: without an override,
+DynamoDB restores every index of the source).
 """
 
 import re
@@ -15,12 +17,15 @@ from typing import Annotated, Optional
 from pydantic import AfterValidator, Field
 
 from ..errors import Problem, invalid
-from .base import ConfigModel, NotSecret, arn_in_stack, follows, matching, rule
+from .base import ConfigModel, NotSecret, arn_in_stack, follows, matching, rule, stack_region
 from .limits import DYNAMODB_TABLE_ARN, TABLE_NAME
 
 # terraform-provider-aws validates `restore_date_time` with `verify.ValidUTCTimestamp`, Go's
 # `time.Parse(time.RFC3339, ...)`: date, `T`, time with seconds, `Z` or an offset.
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+NO_CROSS_REGION_RESTORE = {"ap-east-1", "me-south-1"}  # Hong Kong, Bahrain (see the rule below)
 
 
 def _point_in_time(value: str) -> str:
@@ -54,6 +59,19 @@ class Restore(ConfigModel):
         None, description="the time to restore to, RFC 3339 (e.g. 2026-11-01T12:00:00Z), within the source's "
                           "recovery period")
     latest: Optional[bool] = Field(None, description="`true`: the latest restorable time")
+
+    @rule("source_table_arn")
+    def _cross_region_where_supported(self, context):
+        """DynamoDB developer guide, "Point-in-time recovery: how it works": "Cross-Region restore is
+        not supported if the source or destination Region is Asia Pacific (Hong Kong) or Middle
+        East (Bahrain)"."""
+        found = DYNAMODB_TABLE_ARN.fullmatch(self.source_table_arn or "")
+        here = stack_region(context)
+        if found and here and found["region"] != here:
+            unsupported = sorted({found["region"], here} & NO_CROSS_REGION_RESTORE)
+            if unsupported:
+                yield Problem(("sourceTableArn",), f"DynamoDB does not restore across regions to or from "
+                              f"{' or '.join(unsupported)}", f"restore from a table of {here}")
 
     @rule("source_table_arn", "source_name")
     def _one_source(self, context):

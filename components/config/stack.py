@@ -205,6 +205,24 @@ class StackConfig(ConfigModel):
                             "account setting of the region (on for accounts that created no vault before "
                             "2021-11-21): check it, or set backup.manageRegionSettings: true")
 
+    @rule("tables")
+    def _restores_to_check(self, context):
+        """What a restore does that only the source table decides: warned, since the source
+        cannot be read offline (README, "Restoring a table")."""
+        warnings = context.get("warnings")
+        for key, table in self.tables.items():
+            if table.restore is None or warnings is None:
+                continue
+            if not table.global_secondary_indexes:
+                warnings.append(f"tables.{key}.restore: no globalSecondaryIndexes are listed, so DynamoDB restores "
+                                "every GSI of the source and this program does not manage them (adding one later "
+                                "deletes the others): list the source's GSIs to keep")
+            if table.replicas:
+                warnings.append(f"tables.{key}.replicas: a restore turns on no stream, and replicas need one: if the "
+                                "table is not restored yet, restore it without replicas and add them after the next "
+                                "`up`")
+        return ()
+
     @rule("tables", "project", "environment", "alarms")
     def _metrics_insights_alarms_within_the_quota(self, context):
         """The quota is per account and region: stacks sharing both share it too (see README)."""

@@ -296,6 +296,11 @@ class Table(ConfigModel):
         its GSIs ("Table write capacity should either be Pay-Per-Request or AutoScaled")."""
         if not (self.replicas and self.provisioned):
             return
+        if self.inline_indexes and self.global_secondary_indexes:
+            yield Problem(("replicas",), "a restored PROVISIONED table keeps its GSIs on the table with fixed capacity, "
+                          "and replicas need write auto-scaling on every GSI", "use billingMode: PAY_PER_REQUEST for "
+                          "a restored table with GSIs and replicas")
+            return
         places = [((), self.capacity), *((("globalSecondaryIndexes", name), gsi.capacity)
                                          for name, gsi in self.global_secondary_indexes.items())]
         for path, capacity in places:
@@ -326,7 +331,7 @@ class Table(ConfigModel):
                               f"this index's {' and '.join(scaled)} capacity is auto-scaled"
                               + ("" if own else " (inherited from the table)"),
                               "give the index fixed capacity, e.g. `capacity: {read: 5, write: 5}`, or use "
-                              "billingMode: PAY_PER_REQUEST")
+                              "billingMode: PAY_PER_REQUEST" + (" (with replicas, the only way)" if self.replicas else ""))
 
     @rule("replicas", "encryption")
     def _replica_keys(self, context):
