@@ -166,9 +166,10 @@ def run_adopt(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"next: make synth STACK={args.stack} (or `python -m pipeline synth --stack {args.stack} --config "
-          f"{output}`) shows the imports; `pulumi preview -s {args.stack} --diff` must show them unchanged; then "
-          f"`pulumi up -s {args.stack}`")
+    stack_file = PROJECT_ROOT / f"Pulumi.{args.stack}.yaml"
+    merge = "" if output.resolve() == stack_file.resolve() else f"move its settings into {stack_file.name}; then "
+    print(f"next: {merge}make synth STACK={args.stack} shows the imports; `pulumi preview -s {args.stack} --diff` must "
+          f"show them unchanged; then `pulumi up -s {args.stack}`")
     return 0
 
 

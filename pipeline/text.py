@@ -213,7 +213,7 @@ def _backup_plan(i: State, plan: "References") -> list[str]:
 
 def _backup_selection(i: State, plan: "References") -> list[str]:
     tables = plan.dependency_names("aws:dynamodb/table:Table")
-    return [f"name {i.get('name')}", f"backs up {len(i.get('resources', []))} tables ({', '.join(tables)})",
+    return [f"name {i.get('name')}", f"backs up {len(tables)} table{'s' if len(tables) != 1 else ''} ({', '.join(tables)})",
             f"as the role {', '.join(plan.dependency_names('aws:iam/role:Role'))}"]
 
 

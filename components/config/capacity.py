@@ -32,8 +32,8 @@ class AutoScaling(ConfigModel):
     scale_in_cooldown: Optional[Seconds] = Field(None, description="seconds; AWS's default when unset")
     scale_out_cooldown: Optional[Seconds] = Field(None, description="seconds; AWS's default when unset")
     policy_name: Optional[Annotated[str, follows(SCALING_POLICY_NAME)]] = Field(
-        None, description="the scaling policy's name; default <table>[-<index>]-<read|write>-scaling (set to adopt an "
-                          "existing policy: a policy's name cannot change without replacing it)")
+        None, description="the scaling policy's name; default `<table>[-<index>]-<read|write>-scaling` (set to adopt "
+                          "an existing policy: a policy's name cannot change without replacing it)")
 
     @rule("min", "max")
     def _min_not_above_max(self, context):

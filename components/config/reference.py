@@ -51,7 +51,8 @@ SECTIONS: list[tuple[str, str, str, type[BaseModel]]] = [
     ("Alarms", "alarms", "`alarms`; the threshold keys also under `tables.<key>.alarms`", StackAlarms),
     ("Backup", "backup", "`backup` as an object", Backup),
     ("Backup rule", "backup-rule", "an entry of `backup.rules`", BackupRule),
-    ("Network", "network", "`network`", Network),
+    # Not "Network": the README's prose section has that heading (and anchor) already.
+    ("Network settings", "network-settings", "`network`", Network),
 ]
 ANCHORS = {model: anchor for _, anchor, _, model in SECTIONS}
 ANCHORS[Thresholds] = "alarms"
@@ -69,8 +70,8 @@ def type_text(annotation: Any, metadata: list = ()) -> str:
         return f"[object](#{anchor})" if anchor else "{" + ", ".join(
             f"{field.alias or name}: {type_text(field.annotation, field.metadata)}"
             for name, field in annotation.model_fields.items()) + "}"
-    if origin is Literal:
-        return " \\| ".join(f"`{value}`" for value in args)
+    if origin is Literal:  # as YAML writes them: `false`, not Python's `False`
+        return " \\| ".join(f"`{str(value).lower() if isinstance(value, bool) else value}`" for value in args)
     if origin is Union:
         return " or ".join(type_text(arg) for arg in args if arg is not type(None))
     if origin is dict:
@@ -139,13 +140,19 @@ def _not_built(field: FieldInfo) -> bool:
     return any(getattr(item, "func", None) is refuse_not_built for item in field.metadata)
 
 
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a bare `|` would end the cell (GitHub's tables take `\\|`,
+    in code spans too)."""
+    return re.sub(r"(?<!\\)\|", r"\\|", text)
+
+
 def model_table(model: type[BaseModel]) -> list[str]:
     rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
         key = field.alias or name
         if key == "aws":
             continue
-        meaning = "**not supported yet**" if _not_built(field) else (field.description or "")
+        meaning = "**not supported yet**" if _not_built(field) else _cell(field.description or "")
         rows.append(f"| `{key}` | {type_text(field.annotation, field.metadata)} | {_default(field)} | {meaning} |")
     return rows
 
