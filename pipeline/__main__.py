@@ -112,6 +112,10 @@ def run_synth(args: argparse.Namespace) -> int:
 
 def run_adopt(args: argparse.Namespace) -> int:
     output = args.output or PROJECT_ROOT / f"Pulumi.{args.stack}.yaml"
+    if output.is_dir():
+        print(f"error: --output {output} is a directory. Fix: name a file, e.g. --output adopted.yaml",
+              file=sys.stderr)
+        return EXIT_USAGE
     if output.exists():
         print(f"error: {output} exists; adopt never writes over a file. Fix: write elsewhere (e.g. --output "
               f"adopted.yaml) and move its tables into {output.name} by hand", file=sys.stderr)
@@ -126,7 +130,8 @@ def run_adopt(args: argparse.Namespace) -> int:
     from components.config.reader import parse_stack_config
     from components.errors import ConfigError
 
-    from .adopt import AdoptError, adopt, read_state
+    from .adopt import adopt
+    from .terraform_state import AdoptError, read_state
     from .stack_files import project_name, read_stack_file
 
     try:
@@ -155,15 +160,15 @@ def run_adopt(args: argparse.Namespace) -> int:
         print("check before the first `pulumi up`:", *(f"  {line}" for line in adoption.notes), sep="\n")
     if left:
         print("left with Terraform (not mapped):", *left, sep="\n")
-    print("once the first `pulumi up` has imported them, make Terraform forget them (README, \"Leaving Terraform\"):",
-          "  terraform state rm " + " ".join(shlex.quote(address) for address in adoption.handed_over), sep="\n")
     settings = read_stack_file(output)
     try:
         config = parse_stack_config(settings.values, args.stack, output.name, settings.secret_keys)
-    except ConfigError as error:
+    except ConfigError as error:  # no hand-over while the config cannot import the tables
         print(problem_report(output.name, settings.problems, error), file=sys.stderr)
         print(f"fix these in {output} before `make synth STACK={args.stack}`", file=sys.stderr)
         return EXIT_INVALID
+    print("once the first `pulumi up` has imported them, make Terraform forget them (README, \"Leaving Terraform\"):",
+          "  terraform state rm " + " ".join(shlex.quote(address) for address in adoption.handed_over), sep="\n")
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     stack_file = PROJECT_ROOT / f"Pulumi.{args.stack}.yaml"

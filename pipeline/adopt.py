@@ -1,8 +1,7 @@
 """`adopt --from-terraform STATE --stack NAME`: the stack config that takes over a Terraform
 module's DynamoDB tables.
 
-It reads a Terraform state (format version 4: hashicorp/terraform `internal/states/statefile/
-version4.go`) and maps each `aws_dynamodb_table`, with the auto-scaling targets and target-tracking
+It takes the resources of a Terraform state (pipeline/terraform_state.py) and maps each `aws_dynamodb_table`, with the auto-scaling targets and target-tracking
 policies of it and its GSIs, to this program's config with `import: true` and the live values
 (below the stack's minimums too: an imported table only warns), so that the first `pulumi up`
 imports them and creates, replaces or updates none of them. Attribute names are those of
@@ -11,25 +10,21 @@ terraform-provider-aws's schemas (`aws_dynamodb_table`, `aws_appautoscaling_targ
 should check before the first `up` it says too.
 """
 
-import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Optional
 
 from components.config.limits import RESERVED_TAG_PREFIX, TABLE_NAME
+from components.config.stack import MANAGED_BY
 from components.config.tags import STANDARD_TAGS
 
 TABLE_TYPE = "aws_dynamodb_table"
 TARGET_TYPE, POLICY_TYPE = "aws_appautoscaling_target", "aws_appautoscaling_policy"
 ITEM_TYPE = "aws_dynamodb_table_item"
-TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:(?P<region>[a-z0-9-]+):\d{12}:table/.+")
+TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:(?P<region>[a-z0-9-]+):[0-9]{12}:table/.+")
 # The module's `project` default (README, configuration reference).
 DEFAULT_PROJECT = "koneksi"
-
-
-class AdoptError(Exception):
-    """A state that cannot be adopted at all: one line, with the fix."""
 
 
 @dataclass
@@ -54,31 +49,6 @@ class Adoption:
         return {"config": config}
 
 
-def read_state(path: Path) -> list[dict]:
-    """The managed resource instances of a version-4 state, each with its address."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AdoptError(f"{path}: no such file. Fix: name the state to adopt (for a remote state, "
-                         "`terraform state pull > terraform.tfstate` first)") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise AdoptError(f"{path}: not a Terraform state ({error}). Fix: name a terraform.tfstate file") from None
-    version = state.get("version") if isinstance(state, dict) else None
-    if version != 4 or not isinstance(state.get("resources", []), list):
-        raise AdoptError(f"{path}: state format version {version}; adopt reads version 4. Fix: upgrade the state "
-                         "with Terraform 0.12 or later (`terraform state pull > terraform.tfstate`)")
-    instances = []
-    for resource in state.get("resources", []):
-        if resource.get("mode") != "managed":
-            continue
-        address = ".".join(filter(None, [resource.get("module"), resource["type"], resource["name"]]))
-        for instance in resource.get("instances", []):
-            indexed = address + (f"[{json.dumps(instance['index_key'])}]" if "index_key" in instance else "")
-            instances.append({"type": resource["type"], "address": indexed, "deposed": "deposed" in instance,
-                              "attributes": instance.get("attributes") or {}})
-    return instances
-
-
 def adopt(resources: list[dict], stack: str, project: str = DEFAULT_PROJECT) -> Adoption:
     adoption = Adoption()
     live = [r for r in resources if not r["deposed"]]
@@ -86,30 +56,63 @@ def adopt(resources: list[dict], stack: str, project: str = DEFAULT_PROJECT) -> 
                       if r["deposed"]]
     scaling = _Scaling(live, adoption)
     state_keys = {r["attributes"].get("arn") for r in live if r["type"] == "aws_kms_key"}
+    tables = [r for r in live if r["type"] == TABLE_TYPE]
+    names = Counter((r["attributes"].get("region") or _region_of(r["attributes"].get("arn")), r["attributes"].get("name"))
+                    for r in tables)
     tag_sets, adopted_names = [], set()
-    for resource in (r for r in live if r["type"] == TABLE_TYPE):
-        attributes = resource["attributes"]
-        region = attributes.get("region") or _region_of(attributes.get("arn", ""))
-        if adoption.region and region != adoption.region:
-            adoption.left.append(f"{resource['address']}: in {region}, the stack's other tables in "
-                                 f"{adoption.region}: adopt it into a stack of that region")
+    for resource in tables:
+        attributes, address = resource["attributes"], resource["address"]
+        region = attributes.get("region") or _region_of(attributes.get("arn"))
+        why_not = _why_not_adopted(attributes, region, adoption.region, names)
+        if why_not:
+            adoption.left.append(f"{address}: {why_not}")
             continue
-        adoption.region = region
-        key, table = _table(resource, stack, project, adoption, state_keys)
+        notes = len(adoption.notes)
+        try:
+            key, table = _table(resource, stack, project, adoption, state_keys)
+            used = scaling.apply(table, attributes)
+            tags = _own_tags(attributes, project, stack, adoption)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            del adoption.notes[notes:]  # of a table not adopted
+            adoption.left.append(f"{address}: not as terraform-provider-aws writes a table ({_what(error)}), so not "
+                                 "adopted")
+            continue
         if key in adoption.tables:  # another table's key: this one keeps its physical name explicitly
             key = _unused(attributes["name"], adoption.tables)
             table = {"import": True, "name": attributes["name"], **table}
-        scaling.apply(table, attributes, resource["address"])
+        adoption.region = region
         adoption.tables[key] = table
-        adoption.handed_over.append(resource["address"])
+        scaling.accounted |= used
+        adoption.handed_over.append(address)
         adopted_names.add(attributes["name"])
-        tag_sets.append((resource["address"], _own_tags(attributes, project, stack, adoption)))
+        tag_sets.append((address, tags))
     adoption.tags = _shared(tag_sets, adoption)
     adoption.handed_over += sorted(scaling.accounted) + [
         r["address"] for r in live if r["type"] == ITEM_TYPE and r["attributes"].get("table_name") in adopted_names]
-    adoption.left += [f"{r['address']}: {_why_left(r)}" for r in live
+    adoption.left += [f"{r['address']}: {scaling.why_left.get(r['address']) or _why_left(r)}" for r in live
                       if r["type"] != TABLE_TYPE and r["address"] not in scaling.accounted]
     return adoption
+
+
+def _why_not_adopted(attributes: dict, region: Optional[str], stack_region: Optional[str], names: Counter) -> str:
+    if region is None:
+        return "no region or ARN to tell where it is: not adopted"
+    if stack_region and region != stack_region:
+        return f"in {region}, the stack's other tables in {stack_region}: adopt it into a stack of that region"
+    if names[(region, attributes.get("name"))] > 1:
+        return (f"{names[(region, attributes.get('name'))]} tables named {attributes.get('name')!r} in {region} (several "
+                "accounts in one state?): adopt each from a state of its own account")
+    replicas = attributes.get("replica") or []
+    if attributes.get("global_table_witness") or any(isinstance(r, dict) and r.get("consistency_mode") == "STRONG"
+                                                      for r in replicas):
+        return "a global table with multi-Region strong consistency, which this program does not configure"
+    return ""
+
+
+def _what(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"no {error.args[0]!r}"
+    return f"{type(error).__name__}: {error}"[:120]
 
 
 def _unused(name: str, taken: dict) -> str:
@@ -120,8 +123,8 @@ def _unused(name: str, taken: dict) -> str:
     return key
 
 
-def _region_of(arn: str) -> Optional[str]:
-    match = TABLE_ARN.fullmatch(arn)
+def _region_of(arn: Any) -> Optional[str]:
+    match = TABLE_ARN.fullmatch(arn) if isinstance(arn, str) else None
     return match["region"] if match else None
 
 
@@ -139,6 +142,9 @@ def _table(resource: dict, stack: str, project: str, adoption: Adoption, state_k
     name = attributes["name"]
     prefix = f"{project}-{stack}-"
     derived = name.startswith(prefix) and not TABLE_NAME.problem(name[len(prefix):])
+    if not name.startswith(prefix) and name.startswith(f"{project}-"):
+        adoption.notes.append(f"{address}: {name} does not start with {prefix}: check that it belongs to the {stack} "
+                              "stack, not another environment's")
     key = name[len(prefix):] if derived else name
     table: dict[str, Any] = {"import": True} if derived else {"import": True, "name": name}
     table["attributes"] = {a["name"]: a["type"] for a in sorted(attributes.get("attribute") or [],
@@ -237,9 +243,6 @@ def _replica(replica: dict, deletion_protection: bool, address: str, adoption: A
     if replica.get("kms_key_arn"):
         entry["kmsKeyArn"] = replica["kms_key_arn"]
     entry["pointInTimeRecovery"] = bool(replica.get("point_in_time_recovery"))
-    if replica.get("consistency_mode") == "STRONG":
-        adoption.notes.append(f"{address}: the replica in {entry['region']} is strongly consistent (multi-Region "
-                              "strong consistency), which this program does not configure; keep it with Terraform")
     return entry
 
 
@@ -247,7 +250,7 @@ def _own_tags(attributes: dict, project: str, stack: str, adoption: Adoption) ->
     """The table's tags (`tags_all`: provider default tags included) the stack's `tags` may hold.
     The program sets Project, Environment and ManagedBy itself."""
     tags = attributes.get("tags_all") or attributes.get("tags") or {}
-    ours = {"Project": project, "Environment": stack}
+    ours = {"Project": project, "Environment": stack, "ManagedBy": MANAGED_BY}
     changed = [f"{k}={tags[k]} becomes {k}={ours[k]}" for k in ours if k in tags and tags[k] != ours[k]]
     if changed:
         adoption.notes.append(f"{attributes['name']}: tag {', '.join(changed)} once `import` is removed")
@@ -272,50 +275,71 @@ class _Scaling:
     """The state's DynamoDB auto-scaling targets and policies, by (resource id, dimension)."""
 
     def __init__(self, resources: list[dict], adoption: Adoption):
-        def by_target(kind: str) -> dict:
-            return {(r["attributes"].get("resource_id"), r["attributes"].get("scalable_dimension")): r
-                    for r in resources if r["type"] == kind and r["attributes"].get("service_namespace") == "dynamodb"}
+        def by_target(kind: str) -> dict[tuple, list[dict]]:
+            found: dict[tuple, list[dict]] = {}
+            for r in resources:
+                key = (r["attributes"].get("resource_id"), r["attributes"].get("scalable_dimension"))
+                if r["type"] == kind and r["attributes"].get("service_namespace") == "dynamodb" \
+                        and all(isinstance(part, str) for part in key):
+                    found.setdefault(key, []).append(r)
+            return found
         self.targets, self.policies = by_target(TARGET_TYPE), by_target(POLICY_TYPE)
         self.adoption = adoption
         self.accounted: set[str] = set()  # addresses mapped or already explained
+        self.why_left: dict[str, str] = {}  # address -> why, where the general reason would mislead
 
-    def apply(self, table: dict, attributes: dict, address: str) -> None:
-        """Sets the `capacity` of a PROVISIONED table and its GSIs."""
+    def apply(self, table: dict, attributes: dict) -> set[str]:
+        """Sets the `capacity` of a PROVISIONED table and its GSIs; the addresses it used."""
+        used: set[str] = set()
         if table["billingMode"] != "PROVISIONED":
-            return
+            return used
         resource_id = f"table/{attributes['name']}"
-        table["capacity"] = self._capacity(resource_id, "table", attributes)
+        table["capacity"] = self._capacity(resource_id, "table", attributes, used)
         live_indexes = {gsi["name"]: gsi for gsi in attributes.get("global_secondary_index") or []}
         for index_name, index in table.get("globalSecondaryIndexes", {}).items():
-            index["capacity"] = self._capacity(f"{resource_id}/index/{index_name}", "index", live_indexes[index_name])
+            index["capacity"] = self._capacity(f"{resource_id}/index/{index_name}", "index", live_indexes[index_name],
+                                               used)
+        return used
 
-    def _capacity(self, resource_id: str, scope: str, live: dict) -> dict:
-        return {side.lower(): self._setting(resource_id, scope, side, live) for side in ("Read", "Write")}
+    def _capacity(self, resource_id: str, scope: str, live: dict, used: set[str]) -> dict:
+        return {side.lower(): self._setting(resource_id, scope, side, live, used) for side in ("Read", "Write")}
 
-    def _setting(self, resource_id: str, scope: str, side: str, live: dict) -> Any:
+    def _setting(self, resource_id: str, scope: str, side: str, live: dict, used: set[str]) -> Any:
         dimension = f"dynamodb:{scope}:{side}CapacityUnits"
-        fixed = live.get(f"{side.lower()}_capacity") or 1
-        target = self.targets.get((resource_id, dimension))
-        if target is None:
+        fixed = int(live.get(f"{side.lower()}_capacity") or 0)
+        if fixed < 1:
+            self.adoption.notes.append(f"{resource_id}: the state holds no {side.lower()} capacity; adopted as 1 unit, "
+                                       "check the live table's")
+            fixed = 1
+        targets = self.targets.get((resource_id, dimension), [])
+        if not targets:
             self.adoption.notes.append(
                 f"{resource_id}: {dimension} is adopted as fixed capacity ({fixed} units), no auto-scaling target "
                 "in this state scales it; if one set up elsewhere does, each `up` resets the capacity: write an "
                 "auto-scaling `capacity` instead")
             return fixed
-        policy = self.policies.get((resource_id, dimension))
-        tracking = ((policy or {"attributes": {}})["attributes"].get("target_tracking_scaling_policy_configuration")
-                    or [{}])[0]
-        metric = (tracking.get("predefined_metric_specification") or [{}])[0].get("predefined_metric_type")
+        target = targets[0]
         # This program's policies track the predefined utilization metric and scale in.
-        if metric != f"DynamoDB{side}CapacityUtilization" or tracking.get("disable_scale_in"):
+        tracking_policies = [(policy, tracking) for policy in self.policies.get((resource_id, dimension), [])
+                             for tracking in [_tracking(policy)]
+                             if (tracking.get("predefined_metric_specification") or [{}])[0].get(
+                                 "predefined_metric_type") == f"DynamoDB{side}CapacityUtilization"
+                             and not tracking.get("disable_scale_in")]
+        if not tracking_policies:
             self.adoption.notes.append(
                 f"{target['address']}: {dimension} of {resource_id} is not scaled by target tracking on "
                 f"DynamoDB{side}CapacityUtilization with scale-in, as this program scales; adopted as fixed capacity "
                 f"({fixed} units). While that target scales the table, each `up` resets the capacity: delete the "
                 "target (`terraform destroy -target`), or write an auto-scaling `capacity` before the first `up`")
-            self.accounted |= {target["address"], *([policy["address"]] if policy else [])}
+            used |= {t["address"] for t in targets} | {p["address"] for p in self.policies.get((resource_id, dimension),
+                                                                                                [])}
             return fixed
-        self.accounted |= {target["address"], policy["address"]}
+        (policy, tracking), *others = tracking_policies
+        for other, _ in others:
+            self.why_left[other["address"]] = (
+                f"a second target-tracking policy on {resource_id} {dimension}; this program keeps one "
+                f"({policy['attributes']['name']}): delete this one (`terraform destroy -target`) or AWS applies both")
+        used |= {target["address"], policy["address"]}
         setting = {"min": int(target["attributes"]["min_capacity"]), "max": int(target["attributes"]["max_capacity"]),
                    "targetUtilization": tracking.get("target_value") or 70,
                    "policyName": policy["attributes"]["name"]}
@@ -323,3 +347,7 @@ class _Scaling:
             if tracking.get(name):
                 setting[key] = int(tracking[name])
         return setting
+
+
+def _tracking(policy: dict) -> dict:
+    return (policy["attributes"].get("target_tracking_scaling_policy_configuration") or [{}])[0] or {}

@@ -172,15 +172,30 @@ def _key(i: State, plan: "References") -> list[str]:
     return facts
 
 
+def _document(i: State, key: str) -> Optional[dict]:
+    """A JSON input as data; None when it is a secret (a secret anywhere in it makes the whole
+    input one) or unknown before deployment."""
+    try:
+        document = json.loads(i.get(key) or "{}")
+    except (TypeError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
 def _provider(i: State, plan: "References") -> list[str]:
     facts = [f"{key} {value}" for key, value in sorted(i.items())
              if key not in ("defaultTags", "skipCredentialsValidation", "skipRegionValidation", "version")]
-    tags = json.loads(i.get("defaultTags", "{}")).get("tags", {})
-    return facts + [f"default tags {', '.join(f'{k}={v}' for k, v in sorted(tags.items()))}"]
+    default_tags = _document(i, "defaultTags")
+    if default_tags is None:
+        return facts + [f"default tags {i.get('defaultTags')}"]
+    return facts + [f"default tags {', '.join(f'{k}={v}' for k, v in sorted(default_tags.get('tags', {}).items()))}"]
 
 
 def _dashboard(i: State, plan: "References") -> list[str]:
-    widgets = json.loads(i.get("dashboardBody", "{}")).get("widgets", [])
+    body = _document(i, "dashboardBody")
+    if body is None:
+        return [f"name {i.get('dashboardName')}", f"body {i.get('dashboardBody')}"]
+    widgets = body.get("widgets", [])
     titles = [w["properties"]["title"] for w in widgets]
     tables = list(dict.fromkeys(t.rsplit(" ", 1)[0] for t in titles if not t.startswith(ACCOUNT_ROW)))
     account = [t.removeprefix(ACCOUNT_ROW).strip() for t in titles if t.startswith(ACCOUNT_ROW)]
@@ -218,7 +233,7 @@ def _backup_selection(i: State, plan: "References") -> list[str]:
 
 
 def _role(i: State, plan: "References") -> list[str]:
-    principals = [s.get("Principal") for s in json.loads(i.get("assumeRolePolicy", "{}")).get("Statement", [])]
+    principals = [s.get("Principal") for s in (_document(i, "assumeRolePolicy") or {}).get("Statement", [])]
     return [f"name {i.get('name')}", f"assumed by {', '.join(json.dumps(p) for p in principals)}"]
 
 

@@ -13,9 +13,10 @@ import yaml
 
 from components.config.reader import parse_stack_config
 from pipeline.__main__ import main
-from pipeline.adopt import AdoptError, adopt, read_state
+from pipeline.adopt import adopt
 from pipeline.stack_files import read_stack_file
 from pipeline.synth import preview_document, synthesize
+from pipeline.terraform_state import AdoptError, read_state
 from tests.conftest import GSI, POLICY, ROOT, TABLE, TARGET, named
 
 STATE = ROOT / "tests" / "fixtures" / "terraform-users.tfstate"

@@ -156,9 +156,9 @@ def test_a_restored_index_with_auto_scaled_capacity_is_refused():
 def test_what_only_the_source_decides_is_warned_about():
     config = parse({"events": {"attributes": {"id": "S"}, "hashKey": "id", "replicas": ["us-west-2"],
                                "restore": {"sourceName": "koneksi-prod-events", "latest": True}}})
-    assert any(w.startswith("tables.events.restore: no globalSecondaryIndexes are listed, so DynamoDB restores "
+    assert any(w.startswith("koneksi-dynamodb:tables.events.restore: no globalSecondaryIndexes are listed, so DynamoDB restores "
                             "every GSI of the source") for w in config.warnings)
-    assert any(w.startswith("tables.events.replicas: a restore turns on no stream") for w in config.warnings)
+    assert any(w.startswith("koneksi-dynamodb:tables.events.replicas: a restore turns on no stream") for w in config.warnings)
     assert not [w for w in parse({"users": RESTORED}).warnings if "restore" in w]
 
 

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field
 
 from ..errors import Problem, invalid
 from .base import ConfigModel, RegionName, Whole, matching, rule, stack_region
+from .limits import partition_of
 
 BACKUP_RULE_NAME = re.compile(r"[a-zA-Z0-9\-_.]{1,50}")
 MAX_RETENTION_DAYS = 36500
@@ -24,14 +25,33 @@ MIN_DAYS_AFTER_COLD_STORAGE = 90
 _MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT"
 _CRON_FIELDS = (
-    ("minutes", r"\d{1,2}"),
-    ("hours", r"(\d{1,2})([,\-/]\d{1,2})*|\*(/\d{1,2})?"),
-    ("day-of-month", r"\?|L|L-\d{1,2}|\d{1,2}W|(\d{1,2})([,\-/]\d{1,2})*|\*(/\d{1,2})?"),
-    ("month", rf"((\d{{1,2}}|{_MONTHS})([,\-](\d{{1,2}}|{_MONTHS}))*(/\d{{1,2}})?)|\*(/\d{{1,2}})?"),
-    ("day-of-week", rf"\?|L|\d#\d|({_DAYS}|\d)L?([,\-]({_DAYS}|\d))*|\*"),
-    ("year", r"\d{4}([,\-/]\d{1,4})*|\*"),
+    ("minutes", r"[0-9]{1,2}"),
+    ("hours", r"([0-9]{1,2})([,\-/][0-9]{1,2})*|\*(/[0-9]{1,2})?"),
+    ("day-of-month", r"\?|L|L-[0-9]{1,2}|[0-9]{1,2}W|([0-9]{1,2})([,\-/][0-9]{1,2})*|\*(/[0-9]{1,2})?"),
+    ("month", rf"(([0-9]{{1,2}}|{_MONTHS})([,\-]([0-9]{{1,2}}|{_MONTHS}))*(/[0-9]{{1,2}})?)|\*(/[0-9]{{1,2}})?"),
+    ("day-of-week", rf"\?|L|[0-9]#[0-9]|({_DAYS}|[0-9])L?([,\-]({_DAYS}|[0-9]))*|\*"),
+    ("year", r"[0-9]{4}([,\-/][0-9]{1,4})*|\*"),
 )
 CRON = re.compile(r"cron\((.*)\)")
+# Each field's values ("Cron expressions reference": years 1970-2199, days of the week 1-7, the
+# n-th weekday of a month 1-5).
+_RANGES = {"minutes": (0, 59), "hours": (0, 23), "day-of-month": (1, 31), "month": (1, 12), "day-of-week": (1, 7),
+           "year": (1970, 2199)}
+
+
+def _in_range(what: str, text: str, example: str) -> None:
+    values, _, step = text.partition("/")
+    if step and int(step) < 1:
+        raise invalid(reason=f"{text!r}: a step of {step} in the {what} field never advances", fix=example)
+    if what == "day-of-week" and "#" in values:
+        day, nth = values.split("#")
+        if not (1 <= int(day) <= 7 and 1 <= int(nth) <= 5):
+            raise invalid(reason=f"{text!r}: the n-th weekday is day 1-7 # week 1-5", fix="e.g. 2#1, the first Monday")
+        return
+    low, high = _RANGES[what]
+    outside = [number for number in re.findall(r"[0-9]+", values) if not low <= int(number) <= high]
+    if outside:
+        raise invalid(reason=f"{text!r} is outside the {what} {low}-{high}", fix=example)
 
 
 def _schedule(value: str) -> str:
@@ -46,9 +66,8 @@ def _schedule(value: str) -> str:
         if not re.fullmatch(pattern, text, re.IGNORECASE):
             fix = "one minute of the hour, e.g. 0: AWS Backup runs at most hourly" if what == "minutes" else example
             raise invalid(reason=f"{text!r} is not a valid {what} field", fix=fix)
-    for (what, highest), text in zip((("minutes", 59), ("hours", 23)), fields[:2]):
-        if any(int(number) > highest for number in re.findall(r"\d+", text.split("/")[0])):
-            raise invalid(reason=f"{text!r} is outside the {what} 0-{highest}", fix=example)
+    for (what, _), text in zip(_CRON_FIELDS, fields):
+        _in_range(what, text, example)
     if (fields[2] == "?") == (fields[4] == "?"):
         raise invalid(reason=f"{value!r} must have ? in exactly one of day-of-month and day-of-week",
                       fix="e.g. cron(0 5 ? * * *) for every day, cron(0 5 ? * SUN *) for every Sunday")
@@ -95,11 +114,19 @@ class Backup(ConfigModel):
 
     @rule("copy_to_region")
     def _copy_elsewhere(self, context):
-        if self.copy_to_region and self.copy_to_region == stack_region(context):
+        own = stack_region(context)
+        if self.copy_to_region and self.copy_to_region == own:
             yield Problem(("copyToRegion",), "copies go to another region than the stack's",
                           "name another region, or remove copyToRegion")
+        elif self.copy_to_region and own and partition_of(self.copy_to_region) != partition_of(own):
+            yield Problem(("copyToRegion",), f"{self.copy_to_region} is in partition "
+                          f"{partition_of(self.copy_to_region)}, the stack in {partition_of(own)}; AWS Backup copies "
+                          "within a partition", f"name a region of {partition_of(own)}")
 
 
 def backup_setting(value: Any) -> Any:
     """Top-level config reaches a program as text: `backup: false` arrives as "false"."""
+    if value in (True, "true"):
+        raise invalid(reason="`backup: true` is what leaving `backup` out means",
+                      fix="remove it (the compliance tier's rules apply), or write {rules: [...]} or `false`")
     return False if value == "false" else value

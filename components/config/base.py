@@ -18,7 +18,8 @@ import re
 from functools import cache
 from typing import Annotated, Any, Callable, Iterable, Mapping, Optional, get_args, get_origin
 
-from pydantic import (AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
+from pydantic import (AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
+                      TypeAdapter,
                       ValidationError, ValidationInfo, model_validator)
 from pydantic.alias_generators import to_camel
 from pydantic.errors import PydanticUserError
@@ -46,22 +47,39 @@ class ConfigModel(BaseModel):
     depend on more than one field.
     """
 
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, validate_by_name=True, strict=True)
+    # Keys as the contract writes them (camelCase) only: a field's Python name is an unknown key.
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, validate_by_name=False, strict=True)
+    # Of a partial model (some fields invalid): every field written, valid or not.
+    _written_fields: Optional[frozenset] = PrivateAttr(None)
+
+    @property
+    def written(self) -> frozenset:
+        """The fields the config writes, whether valid or not: a rule that only needs to know
+        that a key is there runs even while its value is wrong."""
+        return self._written_fields if self._written_fields is not None else frozenset(self.model_fields_set)
 
     @model_validator(mode="wrap")
     @classmethod
     def _every_problem(cls, data: Any, handler, info: ValidationInfo):
         context = info.context or {}
+        # `key:` with nothing after it (or `~`): a value left out by mistake, never "the default"
+        # (a `restore:` whose body was commented out must not create an empty table).
+        empty = [Problem((key,), "written without a value", "give it a value, or remove the key")
+                 for key, value in data.items() if value is None] if isinstance(data, dict) else []
         try:
             model = handler(data)
         except ValidationError as error:
-            problems = problems_from(error, cls)
+            problems = empty + [problem for problem in problems_from(error, cls)
+                                if not any(problem.path[:1] == written.path for written in empty)]
             valid = cls._valid_fields(data, context)
             if valid is not None:
                 usable = valid.keys() | cls._defaulted(data)
-                problems += cls._partial(valid, usable)._broken_rules(context, usable, partial=True)
+                partial = cls._partial(valid, usable)
+                partial._written_fields = frozenset(name for name, field in cls.model_fields.items()
+                                                    if (field.alias or name) in data)
+                problems += partial._broken_rules(context, usable, partial=True)
             raise Invalid(problems) from None
-        problems = model._broken_rules(context, cls.model_fields.keys())
+        problems = empty + model._broken_rules(context, cls.model_fields.keys())
         if problems:
             raise Invalid(problems)
         model.settle(context)
@@ -166,8 +184,8 @@ def matching(pattern: re.Pattern, what: str, fix: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-_WHOLE_TEXT = re.compile(r"^[-+]?\d+$")
-_NUMBER_TEXT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_WHOLE_TEXT = re.compile(r"^[-+]?[0-9]+$")
+_NUMBER_TEXT = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 
 
 def follows(name_rule: NameRule) -> AfterValidator:
@@ -225,6 +243,13 @@ def arn_in_stack(pattern: re.Pattern, what: str, same_region: bool = True) -> Af
         region = stack_region(info)
         if not found or region is None:
             return value
+        arn_region = found.groupdict().get("region")
+        if arn_region is not None and arn_region not in KNOWN_REGIONS:
+            raise invalid(reason=f"the {what} names the region {arn_region!r}, which AWS does not have",
+                          fix=f"use the ARN of a {what} in an existing region, e.g. {region}")
+        if arn_region is not None and partition_of(arn_region) != found["partition"]:
+            raise invalid(reason=f"the {what}'s region {arn_region} is in partition {partition_of(arn_region)}, but the "
+                          f"ARN says {found['partition']}", fix=f"write arn:{partition_of(arn_region)}:... for {arn_region}")
         if found["partition"] != partition_of(region):
             raise invalid(reason=f"the {what} is in partition {found['partition']}, the stack in {partition_of(region)}",
                           fix=f"use a {what} of the {partition_of(region)} partition")
@@ -250,11 +275,12 @@ NotSecret = BeforeValidator(_not_secret)
 
 
 def _known_region(value: str) -> str:
-    if value != SECRET_PLACEHOLDER and value not in KNOWN_REGIONS:
+    if value not in KNOWN_REGIONS:
         close = difflib.get_close_matches(value, KNOWN_REGIONS, n=1)
         raise invalid(reason=f"{value!r} is not an AWS region known to the provider",
                       fix=f"did you mean {close[0]}?" if close else f"use one of {', '.join(KNOWN_REGIONS)}")
     return value
 
 
-RegionName = Annotated[str, AfterValidator(_known_region)]
+# A region that places resources (a replica, a copy vault) is part of their names and URNs.
+RegionName = Annotated[str, NotSecret, AfterValidator(_known_region)]

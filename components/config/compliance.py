@@ -34,4 +34,5 @@ COMMERCIAL = TIERS["commercial"]
 
 def tier_of(context: Mapping[str, Any]) -> Tier:
     """The stack's tier, from the validation context (commercial while `compliance` is invalid)."""
-    return TIERS.get(context.get("tier"), COMMERCIAL)
+    tier = context.get("tier")  # as written: any YAML value, refused by the `compliance` field itself
+    return TIERS.get(tier, COMMERCIAL) if isinstance(tier, str) else COMMERCIAL

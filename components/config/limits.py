@@ -43,7 +43,8 @@ ALARM_DESCRIPTION_MAX = 1024
 # and underscore (_)"; botocore carries no pattern. Dashboards are global to the account.
 DASHBOARD_NAME = NameRule("dashboard name", re.compile(r"[A-Za-z0-9_-]+"), 255, 1, "A-Z, a-z, 0-9, '-', '_'")
 # botocore application-autoscaling/2016-02-06 PolicyName (pattern \p{Print}+) and ResourceIdMaxLen1600.
-SCALING_POLICY_NAME = NameRule("scaling policy name", re.compile(r"[\x20-\x7e]+"), 256, 1, "printable characters")
+SCALING_POLICY_NAME = NameRule("scaling policy name", re.compile(r"[\x20-\x7e]+"), 256, 1,
+                               "printable ASCII characters (space to ~)")
 SCALING_RESOURCE_ID_MAX = 1600
 # SNS CreateTopic API reference, Name: "up to 256 characters... uppercase and lowercase ASCII
 # letters, numbers, underscores, and hyphens" (".fifo" only for FIFO topics); botocore has no pattern.
@@ -89,21 +90,21 @@ RESERVED_TAG_PREFIX = "aws:"
 # Allowed tag characters: letters, numbers, spaces, and + - = . _ : / (DynamoDB developer guide,
 # "Tagging restrictions in DynamoDB"; stricter than the general rule, which adds @, and than
 # botocore's models, whose tag patterns accept any text).
-TAG_TEXT = re.compile(r"[\w +\-=._:/]*")
+TAG_TEXT = re.compile(r"[A-Za-z0-9_ +\-=._:/]*")
 
-ACCOUNT_ID = re.compile(r"\d{12}")
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 # botocore partitions.json: each partition's `regionRegex` (the ARN partition is its id). The ISO
 # partitions come first: their prefixes overlap the commercial partition's.
 PARTITIONS = (
-    ("aws-iso", re.compile(r"us-iso-\w+-\d+")),
-    ("aws-iso-b", re.compile(r"us-isob-\w+-\d+")),
-    ("aws-iso-e", re.compile(r"eu-isoe-\w+-\d+")),
-    ("aws-iso-f", re.compile(r"us-isof-\w+-\d+")),
-    ("aws-us-gov", re.compile(r"us-gov-\w+-\d+")),
-    ("aws-cn", re.compile(r"cn-\w+-\d+")),
-    ("aws-eusc", re.compile(r"eusc-(de)-\w+-\d+")),
-    ("aws", re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+")),
+    ("aws-iso", re.compile(r"us-iso-\w+-\d+", re.ASCII)),
+    ("aws-iso-b", re.compile(r"us-isob-\w+-\d+", re.ASCII)),
+    ("aws-iso-e", re.compile(r"eu-isoe-\w+-\d+", re.ASCII)),
+    ("aws-iso-f", re.compile(r"us-isof-\w+-\d+", re.ASCII)),
+    ("aws-us-gov", re.compile(r"us-gov-\w+-\d+", re.ASCII)),
+    ("aws-cn", re.compile(r"cn-\w+-\d+", re.ASCII)),
+    ("aws-eusc", re.compile(r"eusc-(de)-\w+-\d+", re.ASCII)),
+    ("aws", re.compile(r"(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+", re.ASCII)),
 )
 
 
@@ -116,10 +117,10 @@ KNOWN_REGIONS = sorted(region.value for region in Region)
 
 # ARN of a DynamoDB table (Service Authorization Reference, "Resource types defined by Amazon
 # DynamoDB": arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}).
-DYNAMODB_TABLE_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):dynamodb:(?P<region>[a-z0-9-]+):\d{12}:table/"
-                                r"[a-zA-Z0-9_.-]{3,255}")
+DYNAMODB_TABLE_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):dynamodb:(?P<region>[a-z0-9-]+):[0-9]{12}:table/"
+                                r"(?P<table>[a-zA-Z0-9_.-]{3,255})")
 # ARN of a KMS key (AWS KMS developer guide, "Key identifiers": key ARN), with its partition and region.
-KMS_KEY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):\d{12}:key/[a-zA-Z0-9-]+")
+KMS_KEY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):[0-9]{12}:key/[a-zA-Z0-9-]+")
 
 # AWS Backup (botocore backup model): BackupVaultName ^[a-zA-Z0-9\-\_]{2,50}$; a plan's and a
 # selection's name 1-50 of [a-zA-Z0-9-_.] (BackupPlanInput.BackupPlanName, BackupSelectionName);
@@ -130,4 +131,4 @@ BACKUP_SELECTION_NAME = NameRule("backup selection name", re.compile(r"[a-zA-Z0-
                                  "a-z, A-Z, 0-9, '-', '_', '.'")
 MAX_BACKUP_SELECTION_RESOURCES = 500
 # IAM user guide, "IAM and AWS STS quotas": role names of 1-64 of letters, digits and +=,.@_-.
-IAM_ROLE_NAME = NameRule("IAM role name", re.compile(r"[\w+=,.@-]+"), 64, 1, "letters, digits, '+=,.@_-'")
+IAM_ROLE_NAME = NameRule("IAM role name", re.compile(r"[A-Za-z0-9_+=,.@-]+"), 64, 1, "letters, digits, '+=,.@_-'")

@@ -9,7 +9,7 @@ from ..errors import NAMESPACE, Problem
 from .base import ConfigModel, Number, Whole, arn_in_stack, matching, rule, stack_region, warn
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-SNS_TOPIC_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
+SNS_TOPIC_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):sns:(?P<region>[a-z0-9-]+):[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 Count = Annotated[Whole, Field(ge=0)]
 
 

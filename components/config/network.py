@@ -13,7 +13,7 @@ ROUTE_TABLE_ID = re.compile(r"rtb-([0-9a-f]{8}|[0-9a-f]{17})")
 ENDPOINT_ID = re.compile(r"vpce-([0-9a-f]{8}|[0-9a-f]{17})")
 # IAM user guide, "IAM identifiers": arn:<partition>:iam::<account>:role/<path><name>, names of
 # letters, digits and +=,.@_-, at most 64 characters.
-ROLE_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
+ROLE_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):iam::[0-9]{12}:role/([A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]{1,64}")
 
 VpcId = Annotated[str, matching(VPC_ID, "a VPC id", "use the form vpc-0123456789abcdef0")]
 RouteTableId = Annotated[str, matching(ROUTE_TABLE_ID, "a route table id", "use the form rtb-0123456789abcdef0")]

@@ -37,7 +37,7 @@ def _flag_from_text(value: Any) -> Any:
 def _role_session_duration(value: str) -> str:
     """A Go duration between 15 minutes and 12 hours (ProviderAssumeRoleArgs.duration)."""
     units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", value)
+    parts = re.findall(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)", value)
     if not parts or "".join(number + unit for number, unit in parts) != value:
         raise invalid(reason=f"{value!r} is not a duration", fix="write it as Go does, e.g. 1h or 45m")
     seconds = sum(float(number) * units[unit] for number, unit in parts)

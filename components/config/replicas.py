@@ -16,7 +16,7 @@ from pydantic import Field, Tag
 from ..errors import Problem
 from .base import ConfigModel, RegionName, arn_in_stack, matching, stack_region
 from .capacity import object_or
-from .limits import KMS_KEY_ARN
+from .limits import KMS_KEY_ARN, partition_of
 
 KeyArn = Annotated[str, matching(KMS_KEY_ARN, "a KMS key ARN", "use the form arn:aws:kms:<region>:<account>:key/<key-id>"),
                    arn_in_stack(KMS_KEY_ARN, "KMS key", same_region=False)]
@@ -51,6 +51,10 @@ def replica_problems(replicas: list[Replica], context) -> Iterator[Problem]:
         if replica.region == own:
             yield Problem(path, f"{own} is the table's own region, not a replica's",
                           "remove it: the table in the stack's region is already one copy")
+        elif own and partition_of(replica.region) != partition_of(own):
+            yield Problem(path, f"{replica.region} is in partition {partition_of(replica.region)}, the table in "
+                          f"{partition_of(own)}; a global table stays within its partition",
+                          f"use a region of {partition_of(own)}")
         elif counts[replica.region] > 1:
             yield Problem(path, f"{replica.region} is listed {counts[replica.region]} times",
                           "list each replica region once")

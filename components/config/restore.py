@@ -16,19 +16,21 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, Field
 
-from ..errors import Problem, invalid
+from ..errors import SECRET_PLACEHOLDER, Problem, invalid
 from .base import ConfigModel, NotSecret, arn_in_stack, follows, matching, rule, stack_region
 from .limits import DYNAMODB_TABLE_ARN, TABLE_NAME
 
 # terraform-provider-aws validates `restore_date_time` with `verify.ValidUTCTimestamp`, Go's
 # `time.Parse(time.RFC3339, ...)`: date, `T`, time with seconds, `Z` or an offset.
-RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])")
 
 
 NO_CROSS_REGION_RESTORE = {"ap-east-1", "me-south-1"}  # Hong Kong, Bahrain (see the rule below)
 
 
 def _point_in_time(value: str) -> str:
+    if value == SECRET_PLACEHOLDER:  # checked when `pulumi up` runs with the value
+        return value
     if not RFC3339.fullmatch(value):
         raise invalid(reason=f"{value!r} is not an RFC 3339 time", fix="write it as 2026-11-01T12:00:00Z (UTC) or "
                                                                        "with an offset, e.g. 2026-11-01T20:00:00+08:00")

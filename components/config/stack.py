@@ -7,7 +7,7 @@ from pydantic import BeforeValidator, Field, PrivateAttr, Tag
 
 from ..endpoint_policy import MAX_CHARACTERS as MAX_POLICY_CHARACTERS
 from ..endpoint_policy import endpoint_policy
-from ..errors import Problem
+from ..errors import Problem, key_path
 from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, table_alarms
 from ..monitoring.metrics import InsightsQuery
 from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, backup_names, dashboard_name, name_problems, scaling_policy,
@@ -16,8 +16,8 @@ from .backup import Backup, BackupRule, backup_setting
 from .base import ConfigModel, NotSecret, matching, rule
 from .capacity import object_or
 from .compliance import TIERS, Tier
-from .limits import (ALARM_NAME, MAX_BACKUP_SELECTION_RESOURCES, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME,
-                     partition_of)
+from .limits import (ALARM_NAME, DYNAMODB_TABLE_ARN, MAX_BACKUP_SELECTION_RESOURCES, MAX_METRICS_INSIGHTS_ALARMS,
+                     MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME, partition_of)
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import AwsConfig
@@ -205,6 +205,32 @@ class StackConfig(ConfigModel):
                             "account setting of the region (on for accounts that created no vault before "
                             "2021-11-21): check it, or set backup.manageRegionSettings: true")
 
+    @rule("tables", "project", "environment", "aws")
+    def _restored_from_another_table(self, context):
+        """A restore creates its table, so the source must be another, existing table."""
+        for key, table in self.tables.items():
+            restore = table.restore
+            if restore is None:
+                continue
+            arn = DYNAMODB_TABLE_ARN.fullmatch(restore.source_table_arn or "")
+            source = restore.source_name or (arn["table"] if arn and arn["region"] == self.region else None)
+            if source == self.physical_name(key, table):
+                field = "sourceName" if restore.source_name else "sourceTableArn"
+                yield Problem(("tables", key, "restore", field), f"the table {source} would be restored from itself; "
+                              "a restore creates a new table from another one", "name the table to restore from")
+
+    @rule("tables")
+    def _imported_tables_below_minimums(self, context):
+        """Warned, one per table and key: the live values an imported table states (Table)."""
+        warnings = context.get("warnings")
+        for key, table in self.tables.items():
+            if not table.import_ or warnings is None:
+                continue
+            for problem in [*table.protection_below_minimums(context), *table.encryption_below_minimum(context)]:
+                warnings.append(f"{key_path(('tables', key, *problem.path))}: an imported table: {problem.reason}; "
+                                f"once imported, remove `import` and {problem.fix} (an update in place)")
+        return ()
+
     @rule("tables")
     def _restores_to_check(self, context):
         """What a restore does that only the source table decides: warned, since the source
@@ -214,11 +240,11 @@ class StackConfig(ConfigModel):
             if table.restore is None or warnings is None:
                 continue
             if not table.global_secondary_indexes:
-                warnings.append(f"tables.{key}.restore: no globalSecondaryIndexes are listed, so DynamoDB restores "
+                warnings.append(f"{key_path(('tables', key, 'restore'))}: no globalSecondaryIndexes are listed, so DynamoDB restores "
                                 "every GSI of the source and this program does not manage them (adding one later "
                                 "deletes the others): list the source's GSIs to keep")
             if table.replicas:
-                warnings.append(f"tables.{key}.replicas: a restore turns on no stream, and replicas need one: if the "
+                warnings.append(f"{key_path(('tables', key, 'replicas'))}: a restore turns on no stream, and replicas need one: if the "
                                 "table is not restored yet, restore it without replicas and add them after the next "
                                 "`up`")
         return ()

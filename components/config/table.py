@@ -1,6 +1,6 @@
 """One table (`tables.<key>`): keys, indexes, billing, streams, TTL, recovery, protection, encryption."""
 
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 
@@ -163,7 +163,7 @@ class Table(ConfigModel):
         """A restored table holds its GSIs itself: the provider sends a restore's index overrides
         from the table's inline GSIs only, so these make it end up with exactly the configured
         indexes. Every other table's GSIs are resources of their own (DynamoTable)."""
-        return self.restore is not None
+        return "restore" in self.written
 
     def key_attribute_names(self) -> list[str]:
         """The attributes DynamoDB must be told about: the keys of the table, its LSIs and its
@@ -309,17 +309,17 @@ class Table(ConfigModel):
                               "auto-scaling here", "make write an auto-scaling object {min, max}, or use "
                               "billingMode: PAY_PER_REQUEST")
 
-    @rule("restore", "import_")
+    @rule("import_")
     def _created_one_way(self, context):
-        if self.restore is not None and self.import_:
+        if self.inline_indexes and self.import_:
             yield Problem(("restore",), "a table is either adopted (import) or created from a restore, not both",
                           "remove `restore` to adopt the existing table, or `import` to restore a new one")
 
-    @rule("restore", "billing_mode", "capacity", "global_secondary_indexes")
+    @rule("billing_mode", "capacity", "global_secondary_indexes")
     def _restored_indexes_have_fixed_capacity(self, context):
         """A restored table's GSIs sit in the table's own index set, where the capacity
         auto-scaling sets cannot be ignored index by index; it would be reset on every `up`."""
-        if self.restore is None or not self.provisioned:
+        if not self.inline_indexes or not self.provisioned:
             return
         for index_name, gsi in self.global_secondary_indexes.items():
             capacity = self.index_capacity(gsi)
@@ -331,7 +331,8 @@ class Table(ConfigModel):
                               f"this index's {' and '.join(scaled)} capacity is auto-scaled"
                               + ("" if own else " (inherited from the table)"),
                               "give the index fixed capacity, e.g. `capacity: {read: 5, write: 5}`, or use "
-                              "billingMode: PAY_PER_REQUEST" + (" (with replicas, the only way)" if self.replicas else ""))
+                              "billingMode: PAY_PER_REQUEST" + (" (with replicas, the only way)" if getattr(self, "replicas", None)
+                                                                 else ""))
 
     @rule("replicas", "encryption")
     def _replica_keys(self, context):
@@ -347,8 +348,14 @@ class Table(ConfigModel):
                               "needs a key of that region", f"set kmsKeyArn to a key of {replica.region}, or use "
                               "encryption: CUSTOMER_MANAGED for the stack's keys")
 
+    # While a table is imported its config states the live table, which may be below the stack's
+    # minimums: the stack warns about each (StackConfig), and they are problems once `import` goes.
     @rule("deletion_protection", "point_in_time_recovery", "protect", "import_")
     def _protection_minimums(self, context):
+        if not self.import_:
+            yield from self.protection_below_minimums(context)
+
+    def protection_below_minimums(self, context) -> Iterator[Problem]:
         """prod and the protected tiers keep every table protected three ways."""
         tier = tier_of(context)
         required_by = " and ".join([*(["prod"] if context.get("prod") else []),
@@ -359,36 +366,27 @@ class Table(ConfigModel):
                             ("pointInTimeRecovery", not self.pitr_enabled),
                             ("protect", self.protect is False)):
             if broken:
-                yield from self._below_minimum(context, Problem(
-                    (key,), f"{key}: false is not allowed in {required_by}",
-                    f"remove {key} (it is on by default there) or set it to true"))
-
-    def _below_minimum(self, context, problem: Problem) -> list[Problem]:
-        """While the table is imported its config states the live table, which may be below the
-        stack's minimums: a warning then, and a problem once `import` is removed."""
-        if not self.import_:
-            return [problem]
-        warnings = context.get("warnings")
-        message = (f"an imported table: {problem.reason}; once imported, remove `import` and {problem.fix} "
-                   "(an update in place)")
-        if warnings is not None and message not in warnings:
-            warnings.append(message)
-        return []
+                yield Problem((key,), f"{key}: false is not allowed in {required_by}",
+                              f"remove {key} (it is on by default there) or set it to true")
 
     @rule("encryption", "import_")
     def _tier_encryption(self, context):
         tier = tier_of(context)
-        written = "encryption" in self.model_fields_set  # unwritten, `settle` makes it CUSTOMER_MANAGED
-        if not (tier.customer_managed_key and written) or self.encryption in ("CUSTOMER_MANAGED", SECRET_PLACEHOLDER):
-            return
-        if self.kms_key_arn:
+        if tier.customer_managed_key and self.kms_key_arn:
             warnings = context.get("warnings")
             message = (f"compliance {tier.name} requires key rotation, which cannot be checked offline for "
                        f"{self.kms_key_arn}: make sure the key rotates")
             if warnings is not None and message not in warnings:
                 warnings.append(message)
+        if not self.import_:
+            yield from self.encryption_below_minimum(context)
+
+    def encryption_below_minimum(self, context) -> Iterator[Problem]:
+        tier = tier_of(context)
+        written = "encryption" in self.model_fields_set  # unwritten, `settle` makes it CUSTOMER_MANAGED
+        if not (tier.customer_managed_key and written) or self.kms_key_arn \
+                or self.encryption in ("CUSTOMER_MANAGED", SECRET_PLACEHOLDER):
             return
-        yield from self._below_minimum(context, Problem(
-            ("encryption",), f"compliance {tier.name} requires a customer-managed key with rotation; "
-            f"{self.encryption} is not one", "use CUSTOMER_MANAGED (the stack's key, which rotates) or the ARN of a "
-            "key that rotates, or leave encryption out"))
+        yield Problem(("encryption",), f"compliance {tier.name} requires a customer-managed key with rotation; "
+                      f"{self.encryption} is not one", "use CUSTOMER_MANAGED (the stack's key, which rotates) or the "
+                      "ARN of a key that rotates, or leave encryption out")
