@@ -22,9 +22,8 @@ from .limits import DYNAMODB_TABLE_ARN, TABLE_NAME
 
 # terraform-provider-aws validates `restore_date_time` with `verify.ValidUTCTimestamp`, Go's
 # `time.Parse(time.RFC3339, ...)`: date, `T`, time with seconds, `Z` or an offset.
-RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])")
-
-
+RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+                     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])")
 NO_CROSS_REGION_RESTORE = {"ap-east-1", "me-south-1"}  # Hong Kong, Bahrain (see the rule below)
 
 
