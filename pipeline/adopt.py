@@ -10,19 +10,17 @@ terraform-provider-aws's schemas (`aws_dynamodb_table`, `aws_appautoscaling_targ
 should check before the first `up` it says too.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from components.config.limits import RESERVED_TAG_PREFIX, TABLE_NAME
+from components.config.limits import DYNAMODB_TABLE_ARN, RESERVED_TAG_PREFIX, TABLE_NAME
 from components.config.stack import MANAGED_BY
 from components.config.tags import STANDARD_TAGS
 
 TABLE_TYPE = "aws_dynamodb_table"
 TARGET_TYPE, POLICY_TYPE = "aws_appautoscaling_target", "aws_appautoscaling_policy"
 ITEM_TYPE = "aws_dynamodb_table_item"
-TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:(?P<region>[a-z0-9-]+):[0-9]{12}:table/.+")
 # The module's `project` default (README, configuration reference).
 DEFAULT_PROJECT = "koneksi"
 
@@ -124,7 +122,7 @@ def _unused(name: str, taken: dict) -> str:
 
 
 def _region_of(arn: Any) -> Optional[str]:
-    match = TABLE_ARN.fullmatch(arn) if isinstance(arn, str) else None
+    match = DYNAMODB_TABLE_ARN.fullmatch(arn) if isinstance(arn, str) else None
     return match["region"] if match else None
 
 

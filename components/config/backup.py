@@ -118,6 +118,8 @@ class Backup(ConfigModel):
         if self.copy_to_region and self.copy_to_region == own:
             yield Problem(("copyToRegion",), "copies go to another region than the stack's",
                           "name another region, or remove copyToRegion")
+        # "Cross Region Backups are only allowed between the Beijing Region and the Ningxia Region"
+        # (AWS in China user guide, "AWS Backup"); a vault ARN names its partition.
         elif self.copy_to_region and own and partition_of(self.copy_to_region) != partition_of(own):
             yield Problem(("copyToRegion",), f"{self.copy_to_region} is in partition "
                           f"{partition_of(self.copy_to_region)}, the stack in {partition_of(own)}; AWS Backup copies "

@@ -51,6 +51,8 @@ def replica_problems(replicas: list[Replica], context) -> Iterator[Problem]:
         if replica.region == own:
             yield Problem(path, f"{own} is the table's own region, not a replica's",
                           "remove it: the table in the stack's region is already one copy")
+        # A partition's credentials, endpoints and ARNs reach none of another's (botocore
+        # partitions.json; aws-cn and aws-us-gov are separate accounts altogether).
         elif own and partition_of(replica.region) != partition_of(own):
             yield Problem(path, f"{replica.region} is in partition {partition_of(replica.region)}, the table in "
                           f"{partition_of(own)}; a global table stays within its partition",
