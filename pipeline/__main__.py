@@ -17,7 +17,7 @@ from typing import Optional
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV = PROJECT_ROOT / "venv"
 # The import names of requirements.txt (PyYAML imports as `yaml`); keep them in step with it.
-DEPENDENCIES = ("pulumi", "pulumi_aws", "pydantic", "yaml", "rich")
+DEPENDENCIES = ("pulumi", "pulumi_aws", "pulumi_policy", "pydantic", "yaml", "rich")
 # Set in the environment of the re-run, so that a venv/ missing packages cannot loop.
 REEXEC_MARK = "KONEKSI_PIPELINE_REEXEC"
 NOT_BUILT_YET = ("preview", "up", "destroy", "refresh")
