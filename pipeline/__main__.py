@@ -24,6 +24,7 @@ NOT_BUILT_YET = ("preview", "up", "destroy", "refresh")
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
+EXIT_REFUSED = 4  # the data-loss guard refused the plan
 BUG = "this is a bug: please report it with the command you ran"
 
 
@@ -36,6 +37,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     synth.add_argument("--config", type=Path, help="stack file to read instead of Pulumi.<stack>.yaml")
     synth.add_argument("--json", action="store_true", help="print a `pulumi preview --json`-shaped document")
     synth.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    synth.add_argument("--against", type=Path, metavar="FILE", help="diff against an earlier `synth --json` plan or "
+                       "`pulumi stack export` output, and refuse a plan that loses a protected table's data")
+    synth.add_argument("--allow-replace", action="append", default=[], metavar="TABLE",
+                       help="with --against: let this table (its key under `tables`, or its name) be replaced or "
+                       "deleted; repeat for several")
     adopt = commands.add_parser("adopt", help="the stack config that imports a Terraform state's DynamoDB tables")
     adopt.add_argument("--from-terraform", required=True, type=Path, metavar="STATE",
                        help="a terraform.tfstate (format version 4)")
@@ -71,10 +77,26 @@ def run_synth(args: argparse.Namespace) -> int:
 
     from components.errors import ConfigError
 
+    from .diff import AgainstError, against, read_previous, stack_of
+    from .guard import refusals, unmatched
     from .stack_files import StackFileError, project_name, read_stack_file
     from .synth import synthesize, write_json
     from .text import render as write_text
 
+    if args.allow_replace and args.against is None:
+        print("error: --allow-replace only means something with --against (offline) or with `up`/`destroy`. Fix: add "
+              "--against <plan of the main branch>", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        previous = read_previous(args.against) if args.against is not None else None
+    except AgainstError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    previous_stack = stack_of(previous.values()) if previous else None
+    if previous_stack not in (None, args.stack):
+        print(f"error: --against {args.against} holds stack {previous_stack}, not {args.stack}. Fix: pass the plan or "
+              f"export of stack {args.stack}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         settings = read_stack_file(stack_file, project_name(PROJECT_ROOT))
         file_problems = settings.problems
@@ -89,8 +111,11 @@ def run_synth(args: argparse.Namespace) -> int:
         print(problem_report(label, file_problems, None), file=sys.stderr)
         return EXIT_INVALID
 
+    changes = against(plan, previous) if previous is not None else None
+    label_against = str(args.against) if args.against is not None else None
     if args.output is None:
-        document = write_json(plan, settings) if args.json else write_text(plan)
+        document = (write_json(plan, settings, changes) if args.json
+                    else write_text(plan, changes=changes, against=label_against))
         try:
             sys.stdout.write(document)
             sys.stdout.flush()
@@ -99,14 +124,27 @@ def run_synth(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"error: cannot write the plan to stdout: {error.strerror or error}", file=sys.stderr)
             return EXIT_INVALID
+    else:
+        # A file gets no terminal colours, whatever stdout is.
+        document = (write_json(plan, settings, changes) if args.json
+                    else write_text(plan, color=False, changes=changes, against=label_against))
+        try:
+            args.output.write_text(document, encoding="utf-8")
+        except OSError as error:
+            print(f"error: cannot write --output {args.output}: {_reason(error)}", file=sys.stderr)
+            return EXIT_INVALID
+    if changes is None:
         return 0
-    # A file gets no terminal colours, whatever stdout is.
-    document = write_json(plan, settings) if args.json else write_text(plan, color=False)
-    try:
-        args.output.write_text(document, encoding="utf-8")
-    except OSError as error:
-        print(f"error: cannot write --output {args.output}: {_reason(error)}", file=sys.stderr)
-        return EXIT_INVALID
+    for name in unmatched(changes, args.allow_replace):
+        print(f"warning: --allow-replace {name} names no table of stack {args.stack}; it lets nothing through",
+              file=sys.stderr)
+    for refusal in refusals(changes):
+        if refusal.names & set(args.allow_replace):
+            print(f"allowed by --allow-replace: {refusal.render().split(', and with it')[0]}", file=sys.stderr)
+    refused = refusals(changes, args.allow_replace)
+    if refused:
+        print("\n".join([f"refused: {refusal.render()}" for refusal in refused]), file=sys.stderr)
+        return EXIT_REFUSED
     return 0
 
 

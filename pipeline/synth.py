@@ -2,8 +2,9 @@
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
+from .diff import Change, change_summary
 from .mock_engine import Plan, run_program
 from .stack_files import StackSettings, project_name
 
@@ -13,17 +14,18 @@ def synthesize(project_root: Path, stack: str, settings: StackSettings) -> Plan:
     return run_program(project_root, project_name(project_root), stack, settings)
 
 
-def preview_document(plan: Plan, settings: StackSettings) -> dict[str, Any]:
-    """Shaped like `pulumi preview --json`, so tools written for one read the other."""
+def preview_document(plan: Plan, settings: StackSettings, changes: Optional[list[Change]] = None) -> dict[str, Any]:
+    """Shaped like `pulumi preview --json`, so tools written for one read the other. With
+    `changes` (`synth --against`), the steps are those changes."""
     return {
         "stack": plan.stack,
         "config": dict(settings.values),
-        "steps": plan.steps,
+        "steps": plan.steps if changes is None else [change.step() for change in changes],
         "diagnostics": plan.diagnostics,
-        "changeSummary": plan.change_summary(),
+        "changeSummary": plan.change_summary() if changes is None else change_summary(changes),
         "outputs": plan.outputs,
     }
 
 
-def write_json(plan: Plan, settings: StackSettings) -> str:
-    return json.dumps(preview_document(plan, settings), indent=2) + "\n"
+def write_json(plan: Plan, settings: StackSettings, changes: Optional[list[Change]] = None) -> str:
+    return json.dumps(preview_document(plan, settings, changes), indent=2) + "\n"

@@ -19,10 +19,14 @@ from rich.text import Text
 from components.monitoring.dashboard import ACCOUNT_ROW
 from components.table import RESTORE_INPUTS
 
+from .diff import Change, change_summary
 from .mock_engine import STACK_TYPE, Plan
 
 PIPED_WIDTH = 120
-SUMMARY = {"create": ("+", "green"), "import": ("=", "cyan")}  # the markers `pulumi preview` uses
+# The markers `pulumi preview` uses, by op, and how the summary says each.
+SUMMARY = {"create": ("+", "green", "to create"), "import": ("=", "cyan", "to import"),
+           "update": ("~", "yellow", "to update"), "replace": ("+-", "magenta", "to replace"),
+           "delete": ("-", "red", "to delete"), "same": (" ", "dim", "unchanged")}
 State = dict[str, Any]
 
 
@@ -341,56 +345,95 @@ def _wrap(facts: list[str], width: int, separator: str = "; ") -> list[str]:
     return lines
 
 
-def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None) -> str:
-    """`width` and `color` default to what the output is: a terminal or not."""
+def _changed(change: Change) -> list[str]:
+    """What an update or replace changes, input by input, as `pulumi preview --diff` lists them."""
+    old, new = (change.old or {}).get("inputs", {}), (change.new or {}).get("inputs", {})
+
+    def shown(value: Any) -> str:
+        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        return text if len(text) <= 60 else text[:57] + "..."
+    facts = []
+    for name in change.diffs:
+        forces = " (forces replacement)" if any(r.partition(".")[0] == name for r in change.replace_reasons) else ""
+        if name not in old:
+            facts.append(f"{name} added: {shown(new[name])}{forces}")
+        elif name not in new:
+            facts.append(f"{name} removed (was {shown(old[name])}){forces}")
+        else:
+            facts.append(f"{name}: {shown(old[name])} -> {shown(new[name])}{forces}")
+    facts += [f"{name} may change (a secret, or known only after deployment)" for name in change.may_change]
+    return facts
+
+
+def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None,
+           changes: Optional[list[Change]] = None, against: Optional[str] = None) -> str:
+    """`width` and `color` default to what the output is: a terminal or not. With `changes`
+    (`synth --against`), each step is drawn as the change it is from what `against` held."""
     probe = Console()  # what stdout is: rich reads the terminal's size, or COLUMNS
     color = probe.is_terminal if color is None else color
     width = width or (probe.width if probe.is_terminal or "COLUMNS" in os.environ else PIPED_WIDTH)
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, color_system="auto" if color else None,
                       soft_wrap=True, highlight=False)
-    states = {step["urn"]: step["newState"] for step in plan.steps}
+    if changes is None:
+        changes = [Change("import" if step["newState"].get("importID") else "create", step["urn"],
+                          step["newState"]["type"], new=step["newState"]) for step in plan.steps]
+    by_urn = {change.urn: change for change in changes}
+    states = {change.urn: change.state for change in changes}
+    pad = max((len(SUMMARY[change.op][0]) for change in changes), default=1) + 1  # `+-` is wider than `+`
     children: dict[Optional[str], list[State]] = {}
-    for step in plan.steps:
-        state = step["newState"]
-        children.setdefault(state.get("parent"), []).append(state)
+    for change in changes:
+        children.setdefault(change.state.get("parent"), []).append(change.state)
+    # As `pulumi preview` draws a diff: what changes, and the parents that lead to it.
+    drawn = {change.urn for change in changes if change.op != "same"}
+    for urn in list(drawn):
+        while (urn := states[urn].get("parent")) in states and urn not in drawn:
+            drawn.add(urn)
+    if not drawn:
+        drawn = {urn for urn, state in states.items() if state["type"] == STACK_TYPE}
 
-    console.print(Text(f"Plan of stack {plan.stack} (offline synth: the steps of a first `pulumi up`)",
-                       style="bold"))
+    if against is None:
+        console.print(Text(f"Plan of stack {plan.stack} (offline synth: the steps of a first `pulumi up`)",
+                           style="bold"))
+    else:
+        console.print(Text(f"Changes to stack {plan.stack} from {against} (offline synth --against)", style="bold"))
     console.print()
 
     def draw(state: State, prefix: str, last: bool, root: bool) -> None:
+        change = by_urn[state["urn"]]
+        marker, style, _ = SUMMARY[change.op]
         branch = "" if root else ("└─ " if last else "├─ ")
         name = f"{plan.project}-{plan.stack}" if state["type"] == STACK_TYPE else state["urn"].rsplit("::", 1)[1]
-        line = Text("= ", style="cyan") if state.get("importID") else Text("+ ", style="green")
+        line = Text(f"{marker:<{pad}}", style=style)
         line.append(prefix + branch, style="dim")
-        line.append(f"{state['type']} ", style="cyan")
-        line.append(name, style="bold")
+        line.append(f"{state['type']} ", style="dim" if change.op == "same" else "cyan")
+        line.append(name, style="dim" if change.op == "same" else "bold")
         flags = [flag for flag in ("protect", "retainOnDelete") if state[flag]]
         if state.get("importID"):
             flags.insert(0, f"import {state['importID']}")
         if state["ignoreChanges"]:
             flags.append(f"ignoreChanges {', '.join(_ignored(state['ignoreChanges']))}")
-        if flags:
+        if flags and change.op != "same":
             line.append(f"  ({'; '.join(flags)})", style="yellow")
         console.print(line)
         below = prefix + ("" if root else ("   " if last else "│  "))
-        kids = children.get(state["urn"], [])
-        describe = DESCRIBE.get(state["type"])
+        kids = [kid for kid in children.get(state["urn"], []) if kid["urn"] in drawn]
+        describe = DESCRIBE.get(state["type"]) if change.op in ("create", "import") else None
+        facts = _changed(change) if change.op in ("update", "replace") else []
         if describe:
-            guide = below + ("│  " if kids else "   ")
             facts = describe(state["inputs"], References(state, states))
             if "region" in state["inputs"] and not state["type"].startswith("pulumi:providers:"):
                 # a resource outside the stack's region says where
                 facts = [f"in {state['inputs']['region']}", *facts]
-            for fact_line in _wrap(facts,
-                                   max(console.width - len(guide) - 4, 40)):
-                console.print(Text("  " + guide + "  ", style="dim") + Text(fact_line))
+        guide = below + ("│  " if kids else "   ")
+        for fact_line in _wrap(facts, max(console.width - len(guide) - 4, 40)):
+            console.print(Text(" " * pad + guide + "  ", style="dim") + Text(fact_line))
         for number, kid in enumerate(kids):
             draw(kid, below, number == len(kids) - 1, False)
 
     for top in children.get(None, []):
-        draw(top, "", True, True)
+        if top["urn"] in drawn:
+            draw(top, "", True, True)
     if plan.diagnostics:
         console.print()
         console.print(Text("Diagnostics:", style="bold"))
@@ -403,9 +446,10 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
         console.print(Text(f"    {name}: ") + Text(value if isinstance(value, str) else json.dumps(value)))
     console.print()
     console.print(Text("Resources:", style="bold"))
-    for op, count in plan.change_summary().items():
-        marker, style = SUMMARY[op]
-        console.print(Text(f"    {marker} {count} to {op}", style=style))
+    for op, count in change_summary(changes).items():
+        marker, style, label = SUMMARY[op]
+        console.print(Text(f"    {marker} {count} {label}", style=style))
     for line in _wrap(summary(plan).split(", "), width - 4, ", "):
         console.print(Text(f"    {line}"))
     return out.getvalue()
+

@@ -1,0 +1,241 @@
+"""`synth --against FILE`: the plan as a diff against what a stack held before.
+
+FILE is an earlier `synth --json` plan or a `pulumi stack export` deployment. Steps are matched by
+URN and each becomes `same`, `create`, `import`, `update`, `replace` or `delete`, as in `pulumi
+preview --json`. Before comparing, both sides are brought to one form (`normalised`): a stack
+export holds inputs as the provider stored them (`__defaults`, numbers as floats) and secrets as
+ciphertext, so a secret on either side can only be said to "may change".
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from pulumi.runtime import rpc
+
+from components.errors import SECRET_PLACEHOLDER as SECRET
+
+from .mock_engine import STACK_TYPE, UNKNOWN, Plan
+from .replacements import REPLACED_WHEN, SET_INPUTS
+
+# The bridge lists the inputs it filled with the provider's defaults under this key; they were
+# never the program's, so they are not compared (pulumi-terraform-bridge, `__defaults`).
+DEFAULTS_KEY = "__defaults"
+# Inputs the engine adds to a provider's state by itself, never the program's.
+ENGINE_PROVIDER_INPUTS = ("version",)
+State = dict[str, Any]
+OPS = ("create", "import", "update", "replace", "delete", "same")  # the order summaries count them in
+
+
+class AgainstError(Exception):
+    """FILE cannot be read as a plan or a deployment; the message says why and what to pass."""
+
+
+@dataclass
+class Change:
+    """One step of the diff; `old`/`new` are states shaped like a plan's `newState`."""
+
+    op: str
+    urn: str
+    type: str
+    old: Optional[State] = None
+    new: Optional[State] = None
+    diffs: list[str] = field(default_factory=list)
+    replace_reasons: list[str] = field(default_factory=list)
+    may_change: list[str] = field(default_factory=list)  # secrets and values known only after deployment
+
+    @property
+    def state(self) -> State:
+        return self.new if self.new is not None else self.old  # type: ignore[return-value]
+
+    def step(self) -> dict[str, Any]:
+        """The step as `pulumi preview --json` writes it."""
+        step: dict[str, Any] = {"op": self.op, "urn": self.urn}
+        if self.old is not None and self.op != "same":
+            step["oldState"] = self.old
+        if self.new is not None:
+            step["newState"] = self.new
+        if self.diffs:
+            step["diffs"] = self.diffs
+        if self.replace_reasons:
+            step["replaceReasons"] = self.replace_reasons
+        if self.may_change:
+            step["mayChange"] = self.may_change
+        return step
+
+
+def read_previous(path: Path) -> dict[str, State]:
+    """The states FILE holds, by URN: the steps of a `synth --json` plan (a diff's deletes left
+    out), or the resources of a `pulumi stack export` (`{"deployment": ...}` or the deployment)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AgainstError(f"--against {path}: no such file. Fix: pass the plan of the main branch (`python -m pipeline "
+                           "synth --stack <stack> --json --output plan.json`) or `pulumi stack export` output")
+    except (OSError, UnicodeDecodeError) as error:
+        raise AgainstError(f"--against {path}: cannot be read ({getattr(error, 'strerror', None) or error})")
+    except ValueError as error:
+        raise AgainstError(f"--against {path}: not JSON ({error}). Fix: pass a `synth --json` plan or "
+                           "`pulumi stack export` output")
+    if isinstance(document, dict) and isinstance(document.get("steps"), list):
+        states = [step.get("newState") for step in document["steps"] if isinstance(step, dict)]
+    else:
+        deployment = document.get("deployment", document) if isinstance(document, dict) else None
+        resources = deployment.get("resources") if isinstance(deployment, dict) else None
+        if not isinstance(resources, list) and isinstance(deployment, dict) and "manifest" in deployment:
+            resources = []  # a stack that was never deployed, or was destroyed
+        if not isinstance(resources, list):
+            raise AgainstError(f"--against {path}: neither a plan (`steps`) nor a deployment (`resources`). Fix: "
+                               "pass a `synth --json` plan or `pulumi stack export` output")
+        # `delete: true` marks the old copy of a replaced resource, waiting to be deleted
+        states = [resource for resource in resources if isinstance(resource, dict) and not resource.get("delete")]
+    previous = {}
+    for state in states:
+        if not isinstance(state, dict) or not isinstance(state.get("urn"), str) or not isinstance(state.get("type"), str):
+            continue  # a delete step of an earlier diff, or a record that is no resource
+        previous[state["urn"]] = _state(state)
+    return previous
+
+
+def _state(raw: State) -> State:
+    state = {key: raw[key] for key in ("type", "urn", "custom", "parent", "provider", "importID") if key in raw}
+    state["inputs"] = normalised(raw.get("inputs") or {})
+    if raw["type"].startswith("pulumi:providers:"):
+        for name in ENGINE_PROVIDER_INPUTS:
+            state["inputs"].pop(name, None)
+    state.update(protect=bool(raw.get("protect")), retainOnDelete=bool(raw.get("retainOnDelete")),
+                 ignoreChanges=list(raw.get("ignoreChanges") or []), dependencies=list(raw.get("dependencies") or []))
+    return state
+
+
+def normalised(value: Any) -> Any:
+    """A stored value as the plan writes one: secrets as `[secret]`, no `__defaults` or the
+    inputs it names, whole numbers as integers."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:  # as the engine marks a secret in state
+            return SECRET
+        defaulted = set(value.get(DEFAULTS_KEY) or [])
+        return {key: normalised(item) for key, item in sorted(value.items())
+                if key != DEFAULTS_KEY and key not in defaulted}
+    if isinstance(value, list):
+        return [normalised(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def against(plan: Plan, previous: dict[str, State]) -> list[Change]:
+    """The plan's steps as changes from `previous`, then a delete for each resource it drops (in
+    reverse order of the old states: dependents before what they depend on)."""
+    changes = []
+    for step in plan.steps:
+        new = step["newState"]
+        old = previous.get(step["urn"])
+        if old is None:
+            changes.append(Change(step["op"], step["urn"], new["type"], new=new))
+            continue
+        diffs, may_change = compare(old["inputs"], new["inputs"], new["ignoreChanges"], new["type"])
+        reasons = replace_reasons(new["type"], old["inputs"], new["inputs"], new["ignoreChanges"])
+        if old["type"] != new["type"]:
+            reasons = ["type"]
+        op = "replace" if reasons else "update" if diffs or _options_differ(old, new) else "same"
+        changes.append(Change(op, step["urn"], new["type"], old=old, new=new, diffs=diffs, replace_reasons=reasons,
+                              may_change=may_change))
+    planned = {step["urn"] for step in plan.steps}
+    changes += [Change("delete", urn, old["type"], old=old) for urn, old in reversed(previous.items())
+                if urn not in planned]
+    return changes
+
+
+def replace_reasons(type_: str, old: State, new: State, ignored: Iterable[str]) -> list[str]:
+    """The inputs whose change makes the provider replace the resource (`replacements`), among
+    those that differ for certain."""
+    ignored = set(ignored)
+    reasons = []
+    for path in REPLACED_WHEN.get(type_, ()):
+        name, _, nested = path.partition(".")
+        if name in ignored or path in ignored:
+            continue
+        before, after = old.get(name), new.get(name)
+        if nested:
+            before, after = (value.get(nested) if isinstance(value, dict) else None for value in (before, after))
+        if _opaque(before) or _opaque(after):
+            continue
+        if comparable(before, type_, name) != comparable(after, type_, name):
+            reasons.append(path)
+    return reasons
+
+
+def change_summary(changes: list[Change]) -> dict[str, int]:
+    """How many steps of each op, as `pulumi preview --json` counts them."""
+    counts = Counter(change.op for change in changes)
+    return {op: counts[op] for op in OPS if counts[op]}
+
+
+def _options_differ(old: State, new: State) -> bool:
+    return old["protect"] != new["protect"]
+
+
+def compare(old: State, new: State, ignored: Iterable[str], type_: str) -> tuple[list[str], list[str]]:
+    """The top-level inputs that differ, and those that may: a secret or an unknown on either
+    side that is not the same placeholder on both. Ignored inputs (`ignoreChanges`) are left out,
+    as the engine leaves them out."""
+    ignored = set(ignored)
+    diffs, may_change = [], []
+    for name in sorted(old.keys() | new.keys()):
+        if name in ignored:
+            continue
+        before = without_ignored(old.get(name), name, ignored)
+        after = without_ignored(new.get(name), name, ignored)
+        if comparable(before, type_, name) == comparable(after, type_, name):
+            if not _opaque(before):
+                continue
+            if before == SECRET:  # a secret on both sides: ciphertext says nothing about the value
+                may_change.append(name)
+            continue
+        (may_change if _opaque(before) or _opaque(after) else diffs).append(name)
+    return diffs, may_change
+
+
+def _opaque(value: Any) -> bool:
+    """A value whose content cannot be compared: a secret, or known only after deployment."""
+    if value in (SECRET, UNKNOWN):
+        return True
+    if isinstance(value, dict):
+        return any(_opaque(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_opaque(item) for item in value)
+    return False
+
+
+def without_ignored(value: Any, name: str, ignored: set[str]) -> Any:
+    """`value` of input `name` less the nested paths ignored under it (`name[*].readCapacity`,
+    `name.field`), in the wire form the program writes them."""
+    for path in ignored:
+        if path.startswith(f"{name}[*].") and isinstance(value, list):
+            field_name = path.removeprefix(f"{name}[*].")
+            value = [{k: v for k, v in item.items() if k != field_name} if isinstance(item, dict) else item
+                     for item in value]
+        elif path.startswith(f"{name}.") and isinstance(value, dict):
+            field_name = path.removeprefix(f"{name}.")
+            value = {k: v for k, v in value.items() if k != field_name}
+    return value
+
+
+def comparable(value: Any, type_: str, name: str) -> Any:
+    """An input as the provider compares it: the inputs it holds as sets in any order."""
+    if value is None or value == {} or value == []:
+        return None  # the provider stores an absent block and an empty one alike
+    if (type_, name) in SET_INPUTS and isinstance(value, list):
+        return sorted(json.dumps(item, sort_keys=True) for item in value)
+    return value
+
+
+def stack_of(states: Iterable[State]) -> Optional[str]:
+    """The stack a set of states belongs to, from the stack resource's URN."""
+    for state in states:
+        if state["type"] == STACK_TYPE:
+            return state["urn"].split("::", 1)[0].removeprefix("urn:pulumi:")
+    return None

@@ -1,0 +1,108 @@
+"""The data-loss guard: a plan may not delete or replace what holds a protected stack's data.
+
+What holds data: tables, their replicas, the stack's KMS keys (their ciphertext is unreadable
+without them) and backup vaults. One is guarded when it is protected in the old state or in
+the new plan (prod, `protect: true` and the fedramp tiers protect all of them), or, for a table,
+when deletion protection is on. A resource the config dropped is judged by its old state. The
+same guard runs offline (`synth --against`) and before `up`/`destroy` (`pipeline.automation`).
+"""
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from .diff import Change, State
+from .replacements import REPLICA, TABLE
+
+COMPONENT = "koneksi:dynamodb:Table"
+DATA_HOLDERS = {TABLE: "table", REPLICA: "table replica", "aws:kms/key:Key": "KMS key",
+                "aws:backup/vault:Vault": "backup vault"}
+LOSING = ("replace", "delete")
+
+
+@dataclass
+class Refusal:
+    change: Change
+    noun: str
+    name: str  # what AWS calls it: a table's or vault's name, else the resource's
+    allow_as: str  # what `--allow-replace` names in the message: a table's key
+    names: frozenset[str]  # everything `--allow-replace` may name to let it through
+
+    def render(self) -> str:
+        if self.change.op == "delete":
+            why = "it is no longer in the plan" if self.change.new is None else "the plan deletes it"
+        else:
+            why = "; ".join(_reason(self.change, reason) for reason in self.change.replace_reasons)
+        verb = "replaces" if self.change.op == "replace" else "deletes"
+        return (f"this plan {verb} {self.noun} {self.name} ({why}), and with it the data it holds. Fix: undo that "
+                f"change, or pass --allow-replace {self.allow_as} if losing the data is intended")
+
+
+def _reason(change: Change, path: str) -> str:
+    name, _, nested = path.partition(".")
+    old, new = ((state or {}).get("inputs", {}).get(name) for state in (change.old, change.new))
+    if nested:
+        old, new = (value.get(nested) if isinstance(value, dict) else None for value in (old, new))
+    if isinstance(old, (str, int, bool)) and isinstance(new, (str, int, bool)):
+        return f"{path} {old} -> {new}"
+    return f"{path} changes"
+
+
+def guarded(state: Optional[State]) -> bool:
+    if state is None or state["type"] not in DATA_HOLDERS:
+        return False
+    return bool(state.get("protect") or state.get("inputs", {}).get("deletionProtectionEnabled") is True)
+
+
+def refusals(changes: Iterable[Change], allowed: Iterable[str] = ()) -> list[Refusal]:
+    """Every replace or delete of guarded data that `allowed` does not name."""
+    changes = list(changes)
+    tables = _table_names(changes)
+    allowed = set(allowed)
+    found = []
+    for change in changes:
+        if change.op not in LOSING or not (guarded(change.old) or guarded(change.new)):
+            continue
+        refusal = _refusal(change, tables)
+        if not refusal.names & allowed:
+            found.append(refusal)
+    return found
+
+
+def unmatched(changes: Iterable[Change], allowed: Iterable[str]) -> list[str]:
+    """The `--allow-replace` names that name no table of the plan or of the old state: a typo
+    would otherwise let nothing through and say nothing."""
+    known = set()
+    for key, name in _table_names(list(changes)).items():
+        known |= {key, name}
+    return sorted(set(allowed) - known)
+
+
+def _table_names(changes: list[Change]) -> dict[str, str]:
+    """Table key (the component's name) -> the table's name, from the new plan or the old state."""
+    tables = {}
+    for change in changes:
+        for state in (change.old, change.new):
+            if state is not None and state["type"] == TABLE and _component_key(state):
+                tables[_component_key(state)] = state["inputs"].get("name", _resource_name(state))
+    return tables
+
+
+def _refusal(change: Change, tables: dict[str, str]) -> Refusal:
+    state = change.state
+    noun = DATA_HOLDERS[state["type"]]
+    key = _component_key(state)
+    if key is not None:  # a table or one of its replicas: named by the table's key or name
+        table = tables.get(key, key)
+        name = table if state["type"] == TABLE else f"{_resource_name(state)} (of {table})"
+        return Refusal(change, noun, name, key, frozenset({key, table}))
+    name = state["inputs"].get("name") or _resource_name(state)
+    return Refusal(change, noun, name, _resource_name(state), frozenset({name, _resource_name(state)}))
+
+
+def _component_key(state: State) -> Optional[str]:
+    parent = state.get("parent") or ""
+    return parent.rsplit("::", 1)[1] if f"::{COMPONENT}::" in parent else None
+
+
+def _resource_name(state: State) -> str:
+    return state["urn"].rsplit("::", 1)[1]

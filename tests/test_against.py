@@ -1,0 +1,221 @@
+"""`synth --against FILE`: the plan as a diff, and the data-loss guard offline (issue 9, item 4)."""
+
+import copy
+import json
+
+import pytest
+
+from pipeline.__main__ import EXIT_INVALID, EXIT_REFUSED, EXIT_USAGE, main
+from pipeline.diff import against, normalised, read_previous
+from pipeline.guard import refusals
+from tests.conftest import GSI, KMS_KEY, ROOT, TABLE, USERS, synth_stack, synth_tables
+
+USERS_TABLE = "urn:pulumi:prod::koneksi-dynamodb::koneksi:dynamodb:Table$aws:dynamodb/table:Table::users-table"
+CIPHERTEXT = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}
+
+
+@pytest.fixture(scope="module")
+def prod_plan():
+    return json.loads(json.dumps({"steps": synth_stack("prod").steps}))
+
+
+def write(tmp_path, document, name="previous.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(document))
+    return path
+
+
+def step(document, urn):
+    return next(s for s in document["steps"] if s["urn"] == urn)
+
+
+def run(capsys, *args):
+    status = main(["synth", "--stack", "prod", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def stack_export(plan_document):
+    """A `pulumi stack export` of the plan as deployed: inputs as the bridge stores them."""
+    resources = []
+    for s in plan_document["steps"]:
+        state = copy.deepcopy(s["newState"])
+        inputs = {k: float(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in state["inputs"].items()}
+        if state["type"] == TABLE:
+            inputs["__defaults"] = []
+        resources.append({**state, "inputs": inputs, "outputs": {}, "id": "x" if state["custom"] else ""})
+    return {"version": 3, "deployment": {"manifest": {"time": "2026-11-01T00:00:00Z"}, "resources": resources}}
+
+
+def test_a_plan_whose_users_table_had_another_hash_key_is_a_refused_replacement(capsys, tmp_path, prod_plan):
+    previous = copy.deepcopy(prod_plan)
+    step(previous, USERS_TABLE)["newState"]["inputs"]["hashKey"] = "email"
+    status, out, err = run(capsys, "--against", str(write(tmp_path, previous)))
+    assert status == EXIT_REFUSED
+    assert "this plan replaces table koneksi-prod-users (hashKey email -> id)" in err
+    assert "--allow-replace users" in err
+    assert "+- " in out and "hashKey: email -> id (forces replacement)" in out
+
+
+@pytest.mark.parametrize("name", ["users", "koneksi-prod-users"])
+def test_allow_replace_names_the_table_by_key_or_name(capsys, tmp_path, prod_plan, name):
+    previous = copy.deepcopy(prod_plan)
+    step(previous, USERS_TABLE)["newState"]["inputs"]["hashKey"] = "email"
+    status, _, err = run(capsys, "--against", str(write(tmp_path, previous)), "--allow-replace", name, "--json")
+    assert status == 0
+    assert "allowed by --allow-replace: this plan replaces table koneksi-prod-users" in err
+
+
+def test_the_json_diff_is_shaped_like_a_preview(capsys, tmp_path, prod_plan):
+    previous = copy.deepcopy(prod_plan)
+    step(previous, USERS_TABLE)["newState"]["inputs"]["hashKey"] = "email"
+    status, out, _ = run(capsys, "--against", str(write(tmp_path, previous)), "--allow-replace", "users", "--json")
+    document = json.loads(out)
+    replaced = step(document, USERS_TABLE)
+    assert replaced["op"] == "replace"
+    assert replaced["replaceReasons"] == ["hashKey"] and replaced["diffs"] == ["hashKey"]
+    assert replaced["oldState"]["inputs"]["hashKey"] == "email" and replaced["newState"]["inputs"]["hashKey"] == "id"
+    assert document["changeSummary"] == {"replace": 1, "same": len(prod_plan["steps"]) - 1}
+
+
+def test_a_plan_against_itself_changes_nothing(capsys, tmp_path, prod_plan):
+    status, out, _ = run(capsys, "--against", str(write(tmp_path, prod_plan)), "--json")
+    assert status == 0
+    assert json.loads(out)["changeSummary"] == {"same": len(prod_plan["steps"])}
+
+
+def test_a_protected_table_dropped_from_the_config_is_judged_by_its_old_state(capsys, tmp_path, prod_plan):
+    previous = copy.deepcopy(prod_plan)
+    orders = copy.deepcopy(step(previous, USERS_TABLE))
+    orders["urn"] = orders["newState"]["urn"] = USERS_TABLE.replace("users-table", "orders-table")
+    orders["newState"]["parent"] = orders["newState"]["parent"].replace("::users", "::orders")
+    orders["newState"]["inputs"]["name"] = "koneksi-prod-orders"
+    previous["steps"].append(orders)
+    status, out, err = run(capsys, "--against", str(write(tmp_path, previous)), "--json")
+    assert status == EXIT_REFUSED
+    assert "this plan deletes table koneksi-prod-orders (it is no longer in the plan)" in err
+    deleted = step(json.loads(out), orders["urn"])
+    assert deleted["op"] == "delete" and "newState" not in deleted
+    assert deleted["oldState"]["inputs"]["name"] == "koneksi-prod-orders"
+    assert run(capsys, "--against", str(write(tmp_path, previous)), "--allow-replace", "orders")[0] == 0
+
+
+def test_the_stack_key_is_guarded_too(capsys, tmp_path, prod_plan):
+    previous = copy.deepcopy(prod_plan)
+    key = next(s for s in previous["steps"] if s["newState"]["type"] == KMS_KEY)
+    key["newState"]["inputs"]["customerMasterKeySpec"] = "RSA_2048"
+    status, _, err = run(capsys, "--against", str(write(tmp_path, previous)))
+    assert status == EXIT_REFUSED
+    assert "this plan replaces KMS key koneksi-prod-dynamodb-key (customerMasterKeySpec removed" in err \
+        or "this plan replaces KMS key koneksi-prod-dynamodb-key (customerMasterKeySpec changes" in err
+
+
+def test_an_unprotected_table_may_be_replaced(tmp_path):
+    before = synth_tables({"users": USERS})
+    after = synth_tables({"users": {**USERS, "hashKey": "email"}})
+    previous = {s["urn"]: s["newState"] for s in before.steps}
+    changes = against(after, previous)
+    table = next(c for c in changes if c.type == TABLE)
+    assert (table.op, table.replace_reasons) == ("replace", ["hashKey"])
+    assert refusals(changes) == []  # staging protects nothing: the diff says it, the guard lets it be
+
+
+def test_an_index_whose_keys_change_is_replaced(tmp_path):
+    def with_index(key):
+        return {"users": {**USERS, "globalSecondaryIndexes": {"by-email": {"hashKey": key}}}}
+    changes = against(synth_tables(with_index("name")),
+                      {s["urn"]: s["newState"] for s in synth_tables(with_index("email")).steps})
+    index = next(c for c in changes if c.type == GSI)
+    assert index.op == "replace" and index.replace_reasons == ["keySchemas"]
+
+
+def test_ignored_inputs_are_no_change(prod_plan, tmp_path):
+    previous = copy.deepcopy(prod_plan)
+    step(previous, USERS_TABLE)["newState"]["inputs"]["readCapacity"] = 42  # auto-scaling moved it
+    changes = against(synth_stack("prod"), read_previous(write(tmp_path, previous)))
+    assert {c.op for c in changes} == {"same"}
+
+
+def test_a_stack_export_is_normalised_before_comparing(tmp_path, prod_plan):
+    export = stack_export(prod_plan)
+    table = next(r for r in export["deployment"]["resources"] if r["urn"] == USERS_TABLE)
+    table["inputs"]["billingMode"] = "PROVISIONED"
+    table["inputs"]["tableClass"] = "STANDARD_INFREQUENT_ACCESS"  # the provider's default, not the program's
+    table["inputs"]["__defaults"] = ["tableClass"]
+    replaced_copy = {**table, "delete": True, "inputs": {**table["inputs"], "hashKey": "old"}}
+    export["deployment"]["resources"].append(replaced_copy)
+    previous = read_previous(write(tmp_path, export))
+    assert previous[USERS_TABLE]["inputs"]["readCapacity"] == 5  # 5.0 as stored
+    assert "__defaults" not in previous[USERS_TABLE]["inputs"]
+    changes = against(synth_stack("prod"), previous)
+    assert [(c.urn, c.op, c.diffs) for c in changes if c.op != "same"] == [(USERS_TABLE, "update", ["tableClass"])]
+
+
+def test_a_secret_can_only_be_said_to_may_change():
+    assert normalised({"password": CIPHERTEXT, "n": 5.0, "__defaults": []}) == {"password": "[secret]", "n": 5}
+    plan = synth_tables({"users": USERS})
+    previous = {s["urn"]: copy.deepcopy(s["newState"]) for s in plan.steps}
+    table = next(s for s in previous.values() if s["type"] == TABLE)
+    table["inputs"]["tableClass"] = "[secret]"
+    [change] = [c for c in against(plan, previous) if c.type == TABLE]
+    assert (change.op, change.diffs, change.may_change) == ("same", [], ["tableClass"])
+
+
+def test_a_plan_of_another_stack_is_refused(capsys, tmp_path):
+    staging = json.loads(json.dumps({"steps": synth_stack("staging").steps}))
+    status, _, err = run(capsys, "--against", str(write(tmp_path, staging)))
+    assert status == EXIT_USAGE
+    assert "holds stack staging, not prod" in err
+
+
+@pytest.mark.parametrize("content, says", [
+    ("not json", "not JSON"),
+    ('{"something": 1}', "neither a plan (`steps`) nor a deployment (`resources`)"),
+])
+def test_a_file_that_is_neither_plan_nor_export_is_refused(capsys, tmp_path, content, says):
+    path = tmp_path / "previous.json"
+    path.write_text(content)
+    status, _, err = run(capsys, "--against", str(path))
+    assert status == EXIT_INVALID and says in err and "Traceback" not in err
+
+
+def test_a_missing_file_is_refused(capsys, tmp_path):
+    status, _, err = run(capsys, "--against", str(tmp_path / "nope.json"))
+    assert status == EXIT_INVALID and "no such file" in err
+
+
+def test_allow_replace_needs_against(capsys):
+    status, _, err = run(capsys, "--allow-replace", "users")
+    assert status == EXIT_USAGE and "--allow-replace only means something with --against" in err
+
+
+def test_an_allowance_that_names_no_table_is_warned_about(capsys, tmp_path, prod_plan):
+    status, _, err = run(capsys, "--against", str(write(tmp_path, prod_plan)), "--allow-replace", "user")
+    assert status == 0
+    assert "--allow-replace user names no table of stack prod" in err
+
+
+def test_an_empty_deployment_means_everything_is_created(capsys, tmp_path):
+    path = write(tmp_path, {"version": 3, "deployment": {"manifest": {}}})
+    status, out, _ = run(capsys, "--against", str(path), "--json")
+    assert status == 0
+    assert set(json.loads(out)["changeSummary"]) == {"create"}
+
+
+def test_the_text_diff_draws_only_what_changes_and_its_parents(capsys, tmp_path, prod_plan):
+    previous = copy.deepcopy(prod_plan)
+    step(previous, USERS_TABLE)["newState"]["inputs"]["tableClass"] = "STANDARD_INFREQUENT_ACCESS"
+    status, out, _ = run(capsys, "--against", str(write(tmp_path, previous)))
+    assert status == 0
+    lines = [line for line in out.splitlines() if "::" not in line]
+    assert any(line.startswith("~ ") and "users-table" in line for line in lines)
+    assert not any("MetricAlarm" in line for line in lines)
+    assert "tableClass: STANDARD_INFREQUENT_ACCESS -> STANDARD" in out
+    assert "~ 1 to update" in out
+
+
+def test_the_shipped_export_shape_is_read(tmp_path, prod_plan):
+    """The deployment alone (`pulumi stack export | jq .deployment`) reads the same."""
+    export = stack_export(prod_plan)
+    assert read_previous(write(tmp_path, export["deployment"])) == read_previous(write(tmp_path, export, "full.json"))
+    assert ROOT.is_dir()
