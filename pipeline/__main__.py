@@ -20,7 +20,7 @@ VENV = PROJECT_ROOT / "venv"
 DEPENDENCIES = ("pulumi", "pulumi_aws", "pulumi_policy", "pydantic", "yaml", "rich")
 # Set in the environment of the re-run, so that a venv/ missing packages cannot loop.
 REEXEC_MARK = "KONEKSI_PIPELINE_REEXEC"
-NOT_BUILT_YET = ("preview", "up", "destroy", "refresh")
+ENGINE_COMMANDS = ("preview", "up", "destroy", "refresh")  # through the Automation API: `pipeline.automation`
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
@@ -50,14 +50,23 @@ def main(argv: Optional[list[str]] = None) -> int:
                        "(`{project}-{stack}-{key}`); default koneksi")
     adopt.add_argument("--output", type=Path, help="the stack file to write; default Pulumi.<stack>.yaml, "
                        "which must not exist yet")
-    for name in NOT_BUILT_YET:
-        commands.add_parser(name, help="not built yet").add_argument("--stack", required=True)
+    for name, summary in (("preview", "what `up` would change, with the policies (needs the Pulumi CLI)"),
+                          ("up", "deploy the stack, guarded against data loss (needs the Pulumi CLI)"),
+                          ("destroy", "delete the stack's resources, guarded against data loss (needs the Pulumi CLI)"),
+                          ("refresh", "read the stack's resources back from AWS into its state (needs the Pulumi CLI)")):
+        engine = commands.add_parser(name, help=summary)
+        engine.add_argument("--stack", required=True, help="stack name, e.g. prod")
+        engine.add_argument("--json", action="store_true", help="print one JSON document with the result at the end")
+        if name in ("up", "destroy"):
+            engine.add_argument("--yes", action="store_true", help="go ahead without asking (required when not "
+                                "interactive)")
+            engine.add_argument("--allow-replace", action="append", default=[], metavar="TABLE",
+                                help="let this table (its key under `tables`, or its name) be replaced or deleted")
     args = parser.parse_args(argv)
 
-    if args.command in NOT_BUILT_YET:
-        print(f"`{args.command}` is not supported yet by this program; run `pulumi {args.command} -s {args.stack}` "
-              "with the Pulumi CLI, or `python -m pipeline synth` offline.", file=sys.stderr)
-        return EXIT_USAGE
+    if args.command in ENGINE_COMMANDS:
+        from .automation import run
+        return run(args)
     return run_adopt(args) if args.command == "adopt" else run_synth(args)
 
 

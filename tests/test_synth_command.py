@@ -105,11 +105,6 @@ def test_missing_stack_file_is_one_clear_line(capsys):
     assert err.count("\n") == 1
 
 
-def test_commands_not_built_yet_say_so(capsys):
-    assert main(["up", "--stack", "prod"]) == 2
-    assert "not supported yet" in capsys.readouterr().err
-
-
 def test_no_traceback_reaches_the_user(tmp_path):
     broken = tmp_path / "Pulumi.prod.yaml"
     broken.write_text("config:\n  aws:region: ap-southeast-1\n  koneksi-dynamodb:tables: [users]\n")
