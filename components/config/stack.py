@@ -15,14 +15,14 @@ from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, backup_names, d
 from .backup import Backup, BackupRule, backup_setting
 from .base import ConfigModel, NotSecret, matching, rule
 from .capacity import object_or
-from .compliance import TIERS, Tier
+from .compliance import COMMERCIAL, TIERS, Tier
 from .limits import (ALARM_NAME, DYNAMODB_TABLE_ARN, MAX_BACKUP_SELECTION_RESOURCES, MAX_METRICS_INSIGHTS_ALARMS,
                      MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME, partition_of)
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import AwsConfig
 from .table import NotSupportedYet, Table
-from .tags import STANDARD_TAGS, Tags
+from .tags import COMPLIANCE_TAG, ENVIRONMENT_TAG, Tags
 
 PRODUCTION = "prod"
 MANAGED_BY = "pulumi:koneksi-dynamodb"
@@ -141,7 +141,10 @@ class StackConfig(ConfigModel):
         return self.creates_alarm_topic or any(t.encryption == "CUSTOMER_MANAGED" for t in self.tables.values())
 
     def standard_tags(self) -> dict[str, str]:
-        return {"Project": self.project, "Environment": self.environment, "ManagedBy": MANAGED_BY}
+        """Ours on every resource; `Compliance` names a tier other than commercial, so that the
+        policy pack, which sees only resources, can tell which stacks its controls bind."""
+        tier = {} if self.tier is COMMERCIAL else {COMPLIANCE_TAG: self.tier.name}
+        return {"Project": self.project, ENVIRONMENT_TAG: self.environment, "ManagedBy": MANAGED_BY, **tier}
 
     def default_tags(self) -> dict[str, str]:
         """Every tag the provider puts on every resource: `aws:defaultTags`, then `tags`, then ours."""
@@ -158,12 +161,12 @@ class StackConfig(ConfigModel):
         for key, table in self.tables.items():
             table.name = self.physical_name(key, table)
 
-    @rule("tags", "aws", "project", "environment")
+    @rule("tags", "aws", "project", "environment", "compliance")
     def _at_most_50_tags(self, context):
-        count = len(self.default_tags())
+        count, ours = len(self.default_tags()), len(self.standard_tags())
         if count > MAX_TAGS:
-            yield Problem(("tags",), f"{count} tags in all with the program's {len(STANDARD_TAGS)} and aws:defaultTags; "
-                          f"AWS allows {MAX_TAGS} per resource", f"keep at most {MAX_TAGS - len(STANDARD_TAGS)} of your own")
+            yield Problem(("tags",), f"{count} tags in all with the program's {ours} and aws:defaultTags; "
+                          f"AWS allows {MAX_TAGS} per resource", f"keep at most {MAX_TAGS - ours} of your own")
 
     @rule("network", "tables", "project", "environment", "aws")
     def _endpoint_policy_fits(self, context):

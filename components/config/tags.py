@@ -10,15 +10,19 @@ from pydantic import AfterValidator
 from ..errors import SECRET_PLACEHOLDER, Invalid, Problem, invalid
 from .limits import RESERVED_TAG_PREFIX, TAG_KEY_MAX, TAG_TEXT, TAG_VALUE_MAX
 
-# Tags the program sets on every resource (through the provider's default tags).
-STANDARD_TAGS = ("Project", "Environment", "ManagedBy")
+# Tags the program sets on every resource (through the provider's default tags). `Compliance`
+# (the tier, set only outside `commercial`) and `Environment` are what the policy pack reads to
+# decide whether a violation blocks (`policy.scope`): reserved, so no stack can claim another tier.
+ENVIRONMENT_TAG, COMPLIANCE_TAG = "Environment", "Compliance"
+STANDARD_TAGS = ("Project", ENVIRONMENT_TAG, "ManagedBy", COMPLIANCE_TAG)
 
 
 def _tag_key(key: str) -> str:
     problems = []
     if key in STANDARD_TAGS:
         problems.append(Problem((), "this tag is set by the program",
-                                "remove it; use `project` or `environment` to change the Project and Environment tags"))
+                                "remove it; use `project`, `environment` or `compliance` to change the Project, "
+                                "Environment and Compliance tags"))
     elif key.lower().startswith(RESERVED_TAG_PREFIX):
         problems.append(Problem((), f"tag keys starting with {RESERVED_TAG_PREFIX!r} are reserved for AWS",
                                 "pick a key without that prefix"))
