@@ -4,7 +4,7 @@ VENV := venv
 STACK ?= staging
 INSTALLED := $(VENV)/.installed
 
-.PHONY: synth test bench readme
+.PHONY: synth test bench readme schema
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,6 @@ bench: $(INSTALLED)
 
 readme: $(INSTALLED)
 	$(VENV)/bin/python -m components.config.reference README.md
+
+schema: $(INSTALLED)
+	$(VENV)/bin/python -m components.config.schema schema/stack-file.schema.json

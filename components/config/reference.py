@@ -13,7 +13,7 @@ import sys
 import tempfile
 import typing
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Iterable, Literal, Union
 
 import annotated_types
 from pydantic import BaseModel
@@ -106,11 +106,15 @@ def _bare(annotation: Any) -> Any:
     return annotation
 
 
+def flat_metadata(metadata: Iterable) -> list:
+    """Metadata with each `Field(...)` replaced by its constraints: inside Optional[...] a
+    `Field(...)` stays a FieldInfo, whose constraints are its metadata."""
+    return [inner for item in metadata for inner in (item.metadata if isinstance(item, FieldInfo) else [item])]
+
+
 def _bounds(metadata: list, unit: str) -> str:
     words = []
-    # Inside Optional[...] a `Field(...)` stays a FieldInfo: its constraints are its metadata.
-    metadata = [inner for item in metadata for inner in (item.metadata if isinstance(item, FieldInfo) else [item])]
-    for item in metadata:
+    for item in flat_metadata(metadata):
         for attribute, sign in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
             if getattr(item, attribute, None) is not None and isinstance(item, getattr(annotated_types, attribute.capitalize())):
                 words.append(f"{sign} {getattr(item, attribute)}")
