@@ -1,6 +1,9 @@
 """AWS Backup for the stack's tables: a vault (and one in `copyToRegion`), a plan whose rules
 follow `backup` or the compliance tier, a selection of the tables by ARN, and the role AWS Backup
-assumes with AWS's managed backup and restore policies.
+assumes with AWS's managed backup and restore policies. A backup plan covers the resources of its
+own region only (AWS Backup developer guide, "Creating a backup plan"; Security Hub DynamoDB.4
+judges each replica in its region), so each replica region gets a vault, the same rules and a
+selection of the replicas there.
 
 A vault holds the recovery points, so it is kept like the tables (Pulumi `protect` and
 `retainOnDelete` where the stack protects its data). The region's Backup settings (DynamoDB
@@ -12,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Optional
 
+import pulumi
 import pulumi_aws as aws
 
 from .context import StackContext
@@ -44,8 +48,9 @@ def stack_backup(ctx: StackContext, tables: list[DynamoTable]) -> Optional[Stack
                                 name=names.backup, kms_key_arn=key_arn, opts=ctx.opts(**kept),
                                 **ctx.in_region(region))
 
-    primary = vault(ctx.region)
-    copy = vault(plan_config.copy_to_region) if plan_config.copy_to_region else None
+    vaults = {region: vault(region) for region in config.vault_regions}
+    primary = vaults[ctx.region]
+    copy = vaults[plan_config.copy_to_region] if plan_config.copy_to_region else None
     role = aws.iam.Role(names.backup_role, name=names.backup_role, opts=ctx.opts(),
                         description="Assumed by AWS Backup to back up and restore the stack's DynamoDB tables",
                         assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -54,18 +59,26 @@ def stack_backup(ctx: StackContext, tables: list[DynamoTable]) -> Optional[Stack
     grants = [aws.iam.RolePolicyAttachment(f"{names.backup_role}-{purpose}", role=role.name, opts=ctx.opts(),
                                            policy_arn=f"arn:{ctx.partition}:iam::aws:policy/{policy}")
               for purpose, policy in MANAGED_POLICIES.items()]
-    plan = aws.backup.Plan(names.backup, name=names.backup, opts=ctx.opts(), rules=[
-        aws.backup.PlanRuleArgs(
-            rule_name=rule.name, target_vault_name=primary.name, schedule=rule.schedule,
-            lifecycle=_lifecycle(rule),
-            copy_actions=[aws.backup.PlanRuleCopyActionArgs(destination_vault_arn=copy.arn,
-                                                            lifecycle=_lifecycle(rule))] if copy else None)
-        for rule in plan_config.rules])
-    aws.backup.Selection(names.backup_selection, name=names.backup_selection, plan_id=plan.id,
-                         iam_role_arn=role.arn, resources=[table.arns.table for table in tables],
-                         opts=ctx.opts(depends_on=grants))
+
+    def plan_in(region: str, resources: list[pulumi.Output[str]], copy_to: Optional[aws.backup.Vault]) -> aws.backup.Plan:
+        suffix = "" if region == ctx.region else f"-{region}"
+        plan = aws.backup.Plan(names.backup + suffix, name=names.backup, opts=ctx.opts(), rules=[
+            aws.backup.PlanRuleArgs(
+                rule_name=rule.name, target_vault_name=vaults[region].name, schedule=rule.schedule,
+                lifecycle=_lifecycle(rule),
+                copy_actions=[aws.backup.PlanRuleCopyActionArgs(destination_vault_arn=copy_to.arn,
+                                                                lifecycle=_lifecycle(rule))] if copy_to else None)
+            for rule in plan_config.rules], **ctx.in_region(region))
+        aws.backup.Selection(names.backup_selection + suffix, name=names.backup_selection, plan_id=plan.id,
+                             iam_role_arn=role.arn, resources=resources, opts=ctx.opts(depends_on=grants),
+                             **ctx.in_region(region))
+        return plan
+
+    plan = plan_in(ctx.region, [table.arns.table for table in tables], copy)
+    for region in config.replica_regions:  # the replicas' backups stay in their region: no copies
+        plan_in(region, [table.arns.replicas[region] for table in tables if region in table.arns.replicas], None)
     if plan_config.manage_region_settings:
-        for region in dict.fromkeys([ctx.region, *([plan_config.copy_to_region] if copy else [])]):
+        for region in config.vault_regions:
             aws.backup.RegionSettings(
                 f"{ctx.names.prefix}-backup-region-settings" + ("" if region == ctx.region else f"-{region}"),
                 resource_type_opt_in_preference={"DynamoDB": True},

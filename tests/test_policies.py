@@ -366,12 +366,6 @@ def test_endpoint_conditions_that_narrow_and_endpoints_not_read():
 
 # --- the shipped stacks -----------------------------------------------------------------------
 
-# Found by the pack, reported rather than waived: AWS Backup plans are regional, so the stack's
-# plan does not cover the fedramp-high example's replicas in us-west-2 and eu-west-1 (DynamoDB.4).
-# Remove an entry once the program covers it; a new mandatory violation fails the test.
-KNOWN_GAPS = {"fedramp-high": {("DynamoDB.4", "ledger-replica-eu-west-1"), ("DynamoDB.4", "ledger-replica-us-west-2")}}
-
-
 def mandatory_violations(stack: str, example: Optional[str] = None) -> set[tuple[str, str]]:
     plan = synth_stack(stack, ROOT / "examples" / f"{example}.yaml" if example else None)
     return {(v.control, v.urn.rsplit("::", 1)[1]) for v in policy.evaluate(plan.resources()) if v.mandatory}
@@ -383,8 +377,8 @@ def test_the_shipped_stacks_have_no_mandatory_violation(stack):
 
 
 @pytest.mark.parametrize("example", sorted(p.stem for p in (ROOT / "examples").glob("*.yaml")))
-def test_the_examples_have_no_mandatory_violation_but_the_known_gaps(example):
-    assert mandatory_violations("staging", example) == KNOWN_GAPS.get(example, set())
+def test_the_examples_have_no_mandatory_violation(example):
+    assert mandatory_violations("staging", example) == set()
 
 
 # --- the pack ---------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ class StackConfig(ConfigModel):
     compliance: Literal["commercial", "fedramp-moderate", "fedramp-high"] = Field(
         "commercial", description="raises defaults and minimums: see Compliance tiers")
     tags: Tags = Field({}, description="extra tags on every resource (provider default tags); AWS's tag rules; "
-                                         "`Project`, `Environment`, `ManagedBy` are the program's")
+                                         "`Project`, `Environment`, `ManagedBy` (and `Compliance` in "
+                                         "the fedramp tiers) are the program's")
     tables: dict[TableKey, Table] = Field(min_length=1, description="the tables; a key is `[a-zA-Z0-9_.-]` and part "
                                                                      "of the table's name")
     network: Optional[Network] = Field(None, description="a DynamoDB gateway endpoint, or the policy of an existing one")
@@ -98,12 +99,24 @@ class StackConfig(ConfigModel):
             update={"rules": [BackupRule.model_validate(rule) for rule in self.tier.backup_rules]})
 
     @property
+    def replica_regions(self) -> list[str]:
+        """Every region a replica of the stack's tables lives in, in the order tables name them."""
+        return list(dict.fromkeys(replica.region for table in self.tables.values() for replica in table.replica_list))
+
+    @property
+    def vault_regions(self) -> list[str]:
+        """Where the stack has a backup vault: its region, the copy region, and each replica's region
+        (a backup plan covers the tables of its own region only)."""
+        plan = self.backup_plan
+        if not plan:
+            return []
+        return list(dict.fromkeys([self.aws.region, *([plan.copy_to_region] if plan.copy_to_region else []),
+                                   *self.replica_regions]))
+
+    @property
     def vault_key_regions(self) -> list[str]:
         """Where backup vaults are encrypted with the stack's key: tiers that need a customer key."""
-        plan = self.backup_plan
-        if not (plan and self.tier.customer_managed_key):
-            return []
-        return [self.aws.region, *([plan.copy_to_region] if plan.copy_to_region else [])]
+        return self.vault_regions if self.tier.customer_managed_key else []
 
     @property
     def key_regions(self) -> list[str]:
