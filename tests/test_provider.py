@@ -82,6 +82,8 @@ def test_aws_keys_are_checked_as_the_provider_types_them(key, value, path, words
      ("aws", "assumeRoles", 0, "duration"), "not a duration"),
     ("aws:assumeRoles", '[{"roleArn": "arn:aws:iam::123456789012:role/r", "duration": "13h"}]',
      ("aws", "assumeRoles", 0, "duration"), "15 minutes to 12 hours"),
+    ("aws:assumeRoles", '[{"roleArn": "arn:aws:iam::123456789012:role/r", "duration": 5}]',
+     ("aws", "assumeRoles", 0, "duration"), "expected text"),
     ("aws:assumeRoles", '[{"rolearn": "x"}]', ("aws", "assumeRoles", 0, "rolearn"), "did you mean 'roleArn'"),
     ("aws:ignoreTags", '{"keys": "x"}', ("aws", "ignoreTags", "keys"), "expected a list"),
 ])

@@ -16,7 +16,7 @@ from collections import abc
 from functools import cache
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BeforeValidator, Field, create_model
+from pydantic import AfterValidator, BeforeValidator, Field, create_model
 from pydantic.alias_generators import to_camel
 from pulumi_aws import ProviderArgs
 from pulumi_aws import _inputs as provider_inputs
@@ -68,7 +68,7 @@ _REFINED: dict[tuple[type, str], Any] = {
     (ProviderArgs, "s3_us_east1_regional_endpoint"): Literal["legacy", "regional"],
     (ProviderArgs, "tag_policy_compliance"): Literal["error", "warning", "disabled"],
     (provider_inputs.ProviderAssumeRoleArgs, "role_arn"): RoleArn,
-    (provider_inputs.ProviderAssumeRoleArgs, "duration"): Annotated[str, BeforeValidator(_role_session_duration)],
+    (provider_inputs.ProviderAssumeRoleArgs, "duration"): Annotated[str, AfterValidator(_role_session_duration)],
     (provider_inputs.ProviderAssumeRoleWithWebIdentityArgs, "role_arn"): RoleArn,
 }
 
