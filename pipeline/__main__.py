@@ -89,7 +89,7 @@ def run_synth(args: argparse.Namespace) -> int:
     from .diff import AgainstError, against, read_previous, stack_of
     from .guard import refusals, unmatched
     from .stack_files import StackFileError, project_name, read_stack_file
-    from .synth import synthesize, write_json
+    from .synth import mandatory_violations, synthesize, write_json
     from .text import render as write_text
 
     if args.allow_replace and args.against is None:
@@ -142,8 +142,13 @@ def run_synth(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"error: cannot write --output {args.output}: {_reason(error)}", file=sys.stderr)
             return EXIT_INVALID
+    violations = mandatory_violations(plan)
+    if violations:
+        print("\n".join([f"{label}: {len(violations)} mandatory polic{'ies' if len(violations) != 1 else 'y'} "
+                          "violated (README, \"Policies\")", *(f"  {v['urn'].rsplit('::', 1)[1]}: {v['message']}"
+                                                             for v in violations)]), file=sys.stderr)
     if changes is None:
-        return 0
+        return EXIT_INVALID if violations else 0
     for name in unmatched(changes, args.allow_replace):
         print(f"warning: --allow-replace {name} names no table of stack {args.stack}; it lets nothing through",
               file=sys.stderr)
@@ -154,7 +159,7 @@ def run_synth(args: argparse.Namespace) -> int:
     if refused:
         print("\n".join([f"refused: {refusal.render()}" for refusal in refused]), file=sys.stderr)
         return EXIT_REFUSED
-    return 0
+    return EXIT_INVALID if violations else 0
 
 
 def run_adopt(args: argparse.Namespace) -> int:

@@ -4,14 +4,25 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
+from policy import evaluate
+
 from .diff import Change, change_summary
 from .mock_engine import Plan, run_program
 from .stack_files import StackSettings, project_name
 
 
 def synthesize(project_root: Path, stack: str, settings: StackSettings) -> Plan:
-    """The plan of `stack` with the settings of its stack file (`stack_files.read_stack_file`)."""
-    return run_program(project_root, project_name(project_root), stack, settings)
+    """The plan of `stack` with the settings of its stack file (`stack_files.read_stack_file`),
+    judged by the policy pack: each violation a diagnostic of its resource, an error where the
+    control is mandatory (prod, the fedramp tiers), else a warning."""
+    plan = run_program(project_root, project_name(project_root), stack, settings)
+    plan.diagnostics += [{"urn": violation.urn, "severity": "error" if violation.mandatory else "warning",
+                          "message": violation.message} for violation in evaluate(plan.resources())]
+    return plan
+
+
+def mandatory_violations(plan: Plan) -> list[dict[str, str]]:
+    return [diagnostic for diagnostic in plan.diagnostics if diagnostic["severity"] == "error"]
 
 
 def preview_document(plan: Plan, settings: StackSettings, changes: Optional[list[Change]] = None) -> dict[str, Any]:

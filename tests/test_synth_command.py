@@ -309,3 +309,21 @@ def test_a_run_closes_every_event_loop_it_opened(monkeypatch):
     monkeypatch.setattr(asyncio.BaseEventLoop, "__init__", tracking)
     synth_tables({"users": USERS})
     assert len(opened) >= 2 and all(loop.is_closed() for loop in opened)
+
+
+def test_advisory_policy_violations_are_warnings_of_their_resource(capsys):
+    status, out, _ = synth(capsys, "--stack", "staging", "--json")
+    assert status == 0
+    [warning] = [d for d in json.loads(out)["diagnostics"] if d["message"].startswith("DynamoDB.6:")]
+    assert warning["severity"] == "warning"
+    assert warning["urn"].endswith("koneksi:dynamodb:Table$aws:dynamodb/table:Table::users-table")
+
+
+def test_a_mandatory_policy_violation_is_an_error_and_fails_synth(capsys):
+    """orders.yaml gives a GSI fixed capacity: fine in staging (advisory), not in prod."""
+    status, out, err = synth(capsys, "--stack", "prod", "--config", str(ROOT / "examples" / "orders.yaml"), "--json")
+    assert status == 1
+    [error] = [d for d in json.loads(out)["diagnostics"] if d["severity"] == "error"]
+    assert error["message"].startswith("DynamoDB.1: table koneksi-prod-orders")
+    assert err.startswith("examples/orders.yaml: 1 mandatory policy violated") or "1 mandatory policy violated" in err
+    assert "index StatusIndex read" in err
