@@ -3,10 +3,11 @@ import this module: constructing `PolicyPack` starts its gRPC server and blocks.
 
 Imports: Pulumi starts `python -m pulumi.policy <engine> .` inside `policy/` (PulumiPolicy.yaml),
 which runs this file with `runpy.run_path(".")`: `sys.path[0]` is this directory, and the project
-root, where `components/` and the `policy` package itself live, is not importable. synth imports the same modules as `policy.<module>` from the root. The root
-goes first on the path and this directory comes off it, so here too every module is imported as
-`policy.<module>` only: one module object per file, and no `policy/backup.py` taking the place of
-a top-level `backup` for anything else in the process."""
+root, where `components/` and the `policy` package itself live, is not importable. synth imports
+the same modules as `policy.<module>` from the root. The root goes first on the path and this
+directory comes off it, so here too every module is imported as `policy.<module>` only: one
+module object per file, and no `policy/backup.py` taking the place of a top-level `backup` for
+anything else in the process."""
 
 import sys
 from pathlib import Path
