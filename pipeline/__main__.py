@@ -87,7 +87,7 @@ def run_synth(args: argparse.Namespace) -> int:
     from components.errors import ConfigError
 
     from .diff import AgainstError, against, read_previous, stack_of
-    from .guard import refusals, unmatched
+    from .guard import verdict
     from .stack_files import StackFileError, project_name, read_stack_file
     from .synth import mandatory_violations, synthesize, write_json
     from .text import render as write_text
@@ -149,13 +149,9 @@ def run_synth(args: argparse.Namespace) -> int:
                                                              for v in violations)]), file=sys.stderr)
     if changes is None:
         return EXIT_INVALID if violations else 0
-    for name in unmatched(changes, args.allow_replace):
-        print(f"warning: --allow-replace {name} names no table of stack {args.stack}; it lets nothing through",
-              file=sys.stderr)
-    for refusal in refusals(changes):
-        if refusal.names & set(args.allow_replace):
-            print(f"allowed by --allow-replace: {refusal.render().split(', and with it')[0]}", file=sys.stderr)
-    refused = refusals(changes, args.allow_replace)
+    notes, refused = verdict(changes, args.allow_replace, args.stack)
+    for note in notes:
+        print(note, file=sys.stderr)
     if refused:
         print("\n".join([f"refused: {refusal.render()}" for refusal in refused]), file=sys.stderr)
         return EXIT_REFUSED

@@ -29,8 +29,8 @@ from rich.text import Text
 from components.errors import SECRET_PLACEHOLDER
 
 from .__main__ import EXIT_INVALID, EXIT_REFUSED, EXIT_USAGE, PROJECT_ROOT, problem_report
-from .diff import Change, State, _state as state_of
-from .guard import refusals, unmatched
+from .diff import Change, State, state_of
+from .guard import verdict
 from .mock_engine import UNKNOWN
 from .progress import Operation, Progress, op_name
 
@@ -249,14 +249,10 @@ class Session:
 
     def guard(self, changes: list[Change], allowed: Iterable[str], enforce: bool) -> list[str]:
         """Says what the guard lets through and refuses (or, in a preview, would refuse)."""
-        allowed = set(allowed)
-        for name in unmatched(changes, allowed):
-            self.say(f"warning: --allow-replace {name} names no table of stack {self.args.stack}; it lets nothing "
-                     "through")
-        for refusal in refusals(changes):
-            if refusal.names & allowed:
-                self.say(f"allowed by --allow-replace: {refusal.render().split(', and with it')[0]}")
-        messages = [refusal.render() for refusal in refusals(changes, allowed)]
+        notes, refused = verdict(changes, allowed, self.args.stack, destroying=self.args.command == "destroy")
+        for note in notes:
+            self.say(note)
+        messages = [refusal.render() for refusal in refused]
         self.document["refusals"] = messages
         prefix = "refused" if enforce else "warning: `up` would refuse this plan"
         for message in messages:

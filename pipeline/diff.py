@@ -95,11 +95,12 @@ def read_previous(path: Path) -> dict[str, State]:
     for state in states:
         if not isinstance(state, dict) or not isinstance(state.get("urn"), str) or not isinstance(state.get("type"), str):
             continue  # a delete step of an earlier diff, or a record that is no resource
-        previous[state["urn"]] = _state(state)
+        previous[state["urn"]] = state_of(state)
     return previous
 
 
-def _state(raw: State) -> State:
+def state_of(raw: State) -> State:
+    """A stored state (plan step, stack export resource, engine event) in the one form diffs compare."""
     state = {key: raw[key] for key in ("type", "urn", "custom", "parent", "provider", "importID") if key in raw}
     state["inputs"] = normalised(raw.get("inputs") or {})
     if raw["type"].startswith("pulumi:providers:"):

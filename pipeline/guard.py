@@ -27,14 +27,23 @@ class Refusal:
     allow_as: str  # what `--allow-replace` names in the message: a table's key
     names: frozenset[str]  # everything `--allow-replace` may name to let it through
 
+    destroying: bool = False  # the whole stack goes: there is no change to undo
+
     def render(self) -> str:
+        if self.destroying:
+            return (f"destroying the stack deletes {self.noun} {self.name}, and with it the data it holds. Fix: pass "
+                    f"--allow-replace {self.allow_as} if losing the data is intended")
         if self.change.op == "delete":
-            why = "it is no longer in the plan" if self.change.new is None else "the plan deletes it"
+            why = "it is no longer in the config" if self.change.new is None else "the plan deletes it"
         else:
             why = "; ".join(_reason(self.change, reason) for reason in self.change.replace_reasons)
         verb = "replaces" if self.change.op == "replace" else "deletes"
         return (f"this plan {verb} {self.noun} {self.name} ({why}), and with it the data it holds. Fix: undo that "
                 f"change, or pass --allow-replace {self.allow_as} if losing the data is intended")
+
+    def brief(self) -> str:
+        """What is let through, in one clause, for `allowed by --allow-replace: ...`."""
+        return self.render().split(", and with it")[0]
 
 
 def _reason(change: Change, path: str) -> str:
@@ -53,19 +62,27 @@ def guarded(state: Optional[State]) -> bool:
     return bool(state.get("protect") or state.get("inputs", {}).get("deletionProtectionEnabled") is True)
 
 
-def refusals(changes: Iterable[Change], allowed: Iterable[str] = ()) -> list[Refusal]:
+def refusals(changes: Iterable[Change], allowed: Iterable[str] = (), destroying: bool = False) -> list[Refusal]:
     """Every replace or delete of guarded data that `allowed` does not name."""
-    changes = list(changes)
+    return [refusal for refusal in _losses(list(changes), destroying) if not refusal.names & set(allowed)]
+
+
+def verdict(changes: Iterable[Change], allowed: Iterable[str], stack: str,
+            destroying: bool = False) -> tuple[list[str], list[Refusal]]:
+    """What to tell about the allowances (one that names no table; each one used), and the
+    refusals left: what `synth --against`, `up` and `destroy` all say."""
+    changes, allowed = list(changes), set(allowed)
+    notes = [f"warning: --allow-replace {name} names no table of stack {stack}; it lets nothing through"
+             for name in unmatched(changes, allowed)]
+    losses = _losses(changes, destroying)
+    notes += [f"allowed by --allow-replace: {loss.brief()}" for loss in losses if loss.names & allowed]
+    return notes, [loss for loss in losses if not loss.names & allowed]
+
+
+def _losses(changes: list[Change], destroying: bool) -> list[Refusal]:
     tables = _table_names(changes)
-    allowed = set(allowed)
-    found = []
-    for change in changes:
-        if change.op not in LOSING or not (guarded(change.old) or guarded(change.new)):
-            continue
-        refusal = _refusal(change, tables)
-        if not refusal.names & allowed:
-            found.append(refusal)
-    return found
+    return [_refusal(change, tables, destroying) for change in changes
+            if change.op in LOSING and (guarded(change.old) or guarded(change.new))]
 
 
 def unmatched(changes: Iterable[Change], allowed: Iterable[str]) -> list[str]:
@@ -87,16 +104,16 @@ def _table_names(changes: list[Change]) -> dict[str, str]:
     return tables
 
 
-def _refusal(change: Change, tables: dict[str, str]) -> Refusal:
+def _refusal(change: Change, tables: dict[str, str], destroying: bool) -> Refusal:
     state = change.state
     noun = DATA_HOLDERS[state["type"]]
     key = _component_key(state)
     if key is not None:  # a table or one of its replicas: named by the table's key or name
         table = tables.get(key, key)
         name = table if state["type"] == TABLE else f"{_resource_name(state)} (of {table})"
-        return Refusal(change, noun, name, key, frozenset({key, table}))
+        return Refusal(change, noun, name, key, frozenset({key, table}), destroying)
     name = state["inputs"].get("name") or _resource_name(state)
-    return Refusal(change, noun, name, _resource_name(state), frozenset({name, _resource_name(state)}))
+    return Refusal(change, noun, name, _resource_name(state), frozenset({name, _resource_name(state)}), destroying)
 
 
 def _component_key(state: State) -> Optional[str]:

@@ -93,7 +93,7 @@ def test_a_protected_table_dropped_from_the_config_is_judged_by_its_old_state(ca
     previous["steps"].append(orders)
     status, out, err = run(capsys, "--against", str(write(tmp_path, previous)), "--json")
     assert status == EXIT_REFUSED
-    assert "this plan deletes table koneksi-prod-orders (it is no longer in the plan)" in err
+    assert "this plan deletes table koneksi-prod-orders (it is no longer in the config)" in err
     deleted = step(json.loads(out), orders["urn"])
     assert deleted["op"] == "delete" and "newState" not in deleted
     assert deleted["oldState"]["inputs"]["name"] == "koneksi-prod-orders"

@@ -219,9 +219,11 @@ def test_destroy_of_prod_is_refused(cli, capsys):
     err = capsys.readouterr().err
     assert [args[:2] for args in fake.calls if args[0] == "destroy"] == [["destroy", "--preview-only"]]
     refused = [line for line in err.splitlines() if line.startswith("refused: ")]
-    assert [line.split(" (")[0] for line in refused] == [
-        "refused: this plan deletes table koneksi-prod-users", "refused: this plan deletes KMS key koneksi-prod-dynamodb-key",
-        "refused: this plan deletes backup vault koneksi-prod-dynamodb"]
+    assert [line.split(", and with it")[0] for line in refused] == [
+        "refused: destroying the stack deletes table koneksi-prod-users",
+        "refused: destroying the stack deletes KMS key koneksi-prod-dynamodb-key",
+        "refused: destroying the stack deletes backup vault koneksi-prod-dynamodb"]
+    assert "Fix: pass --allow-replace users if losing the data is intended" in refused[0]
 
 
 def test_destroy_of_an_unprotected_staging_stack_goes_through_with_yes(cli, capsys):
