@@ -18,15 +18,16 @@ from components.naming import table_resource
 
 from .control import Finding, StackControl
 from .resources import Resource, known, of_type
-from .tables import REPLICA, SECURITY_HUB, TABLES, describe, physical_name
+from .tables import REPLICA, SECURITY_HUB, TABLE, TABLES, describe, physical_name
 
 SELECTION = "aws:backup/selection:Selection"
 
 
 def _in_a_backup_plan(resources: Sequence[Resource]) -> Iterator[Finding]:
     selections = of_type(resources, SELECTION)
+    tables_by_urn = {table.urn: table for table in of_type(resources, TABLE)}
     for table in of_type(resources, *TABLES):
-        if any(_covers(selection, table, physical_name(table, resources)) for selection in selections):
+        if any(_covers(selection, table, physical_name(table, tables_by_urn)) for selection in selections):
             continue
         fix = (f"a backup plan and selection in {table.region or 'its region'} that name this replica (this stack's "
                "plan covers its own region only)" if table.type == REPLICA

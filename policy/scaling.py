@@ -13,6 +13,7 @@ the table's write scaling to them (README, "Global tables") and no resource of t
 their read capacity.
 """
 
+from collections import defaultdict
 from typing import Iterator, Optional, Sequence
 
 from components.naming import table_resource
@@ -24,63 +25,73 @@ from .tables import GSI, SECURITY_HUB, TABLE, describe, table_name
 TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 DIMENSIONS = ("Read", "Write")
+TARGET_KEYS = ("resourceId", "scalableDimension", "serviceNamespace")
+
+
+class _AutoScaling:
+    """The plan's auto scaling, indexed once (a plan holds thousands of targets): what a target
+    with a scaling policy on it scales, by `resourceId` where known, else by reference."""
+
+    def __init__(self, resources: Sequence[Resource]):
+        policies = of_type(resources, SCALING_POLICY)
+        referenced = {urn for policy in policies for urn in policy.dependencies}
+        acting_on = {tuple(policy.get(key) for key in TARGET_KEYS) for policy in policies}
+        self.by_id: set[tuple[str, str]] = set()
+        self.by_reference: set[tuple[str, str]] = set()
+        for target in of_type(resources, TARGET):
+            keys = tuple(target.get(key) for key in TARGET_KEYS)
+            # A scaling policy acts on the target with its resource and dimension.
+            if not (target.urn in referenced or (all(known(key) for key in keys) and keys in acting_on)):
+                continue
+            dimension, target_id = target.get("scalableDimension"), target.get("resourceId")
+            if known(target_id):
+                self.by_id.add((target_id, dimension))
+            else:
+                self.by_reference |= {(urn, dimension) for urn in target.dependencies}
+
+    def covers(self, table: Resource, scaled: Resource, index: Optional[str], dimension: str) -> bool:
+        name = table_name(table)
+        scalable_dimension = f"dynamodb:{'index' if index else 'table'}:{dimension}CapacityUnits"
+        if name and (table_resource(name, index), scalable_dimension) in self.by_id:
+            return True
+        # An unknown resourceId may still be told by reference, but only for what has a
+        # resource of its own: the table, or a standalone GSI.
+        has_own_resource = index is None or scaled is not table
+        return has_own_resource and (scaled.urn, scalable_dimension) in self.by_reference
 
 
 def _autoscaled(resources: Sequence[Resource]) -> Iterator[Finding]:
-    targets, policies = of_type(resources, TARGET), of_type(resources, SCALING_POLICY)
+    scaling = _AutoScaling(resources)
+    gsis_by_table = defaultdict(list)  # a table's name or URN -> its standalone GSIs
+    for gsi in of_type(resources, GSI):
+        for key in {gsi.get("tableName"), *gsi.dependencies}:
+            if isinstance(key, str):
+                gsis_by_table[key].append(gsi)
     for table in of_type(resources, TABLE):
         # The provider's default billing mode is PROVISIONED.
         if (table.get("billingMode") or "PROVISIONED") != "PROVISIONED":
             continue
-        missing = [f"{what} {dimension.lower()}" for what, scaled, index in _scaled_parts(table, resources)
-                   for dimension in DIMENSIONS
-                   if not _has_auto_scaling(table, scaled, index, dimension, targets, policies)]
+        missing = [f"{what} {dimension.lower()}" for what, scaled, index in _scaled_parts(table, gsis_by_table)
+                   for dimension in DIMENSIONS if not scaling.covers(table, scaled, index, dimension)]
         if missing:
             yield table, (f"{describe(table)} has PROVISIONED capacity without auto scaling of: {', '.join(missing)}. "
                           "Fix: give `capacity.read` and `capacity.write` (and each GSI's `capacity`) a {min, max} "
                           "range, or use `billingMode: PAY_PER_REQUEST`")
 
 
-def _scaled_parts(table: Resource, resources: Sequence[Resource]) -> Iterator[tuple[str, Resource, Optional[str]]]:
+def _scaled_parts(table: Resource, gsis_by_table: dict[str, list[Resource]]) -> Iterator[tuple[str, Resource, Optional[str]]]:
     """What must scale: the table, its standalone GSIs, its inline GSIs (a restored table's)."""
     yield "table", table, None
     name, standalone = table_name(table), set()
-    for gsi in of_type(resources, GSI):
-        if (name is not None and gsi.get("tableName") == name) or table.urn in gsi.dependencies:
-            standalone.add(gsi.get("indexName"))
-            yield f"index {gsi.get('indexName')}", gsi, gsi.get("indexName")
+    found = [*gsis_by_table.get(name, []), *gsis_by_table.get(table.urn, [])] if name else gsis_by_table.get(table.urn, [])
+    for gsi in {gsi.urn: gsi for gsi in found}.values():
+        standalone.add(gsi.get("indexName"))
+        yield f"index {gsi.get('indexName')}", gsi, gsi.get("indexName")
     # A table's outputs list every GSI it has, standalone ones too: those are judged above.
     inline = table.get("globalSecondaryIndexes") or []
     for gsi in inline if isinstance(inline, list) else []:
         if isinstance(gsi, dict) and gsi.get("name") not in standalone:
             yield f"index {gsi.get('name')}", table, gsi.get("name")
-
-
-def _has_auto_scaling(table: Resource, scaled: Resource, index: Optional[str], dimension: str,
-                      targets: list[Resource], policies: list[Resource]) -> bool:
-    name = table_name(table)
-    resource_id = table_resource(name, index) if name else None
-    scalable_dimension = f"dynamodb:{'index' if index else 'table'}:{dimension}CapacityUnits"
-    for target in targets:
-        if target.get("scalableDimension") != scalable_dimension:
-            continue
-        target_id = target.get("resourceId")
-        # An unknown resourceId may still be told by reference, but only for what has a
-        # resource of its own: the table, or a standalone GSI.
-        has_own_resource = index is None or scaled is not table
-        by_reference = not known(target_id) and scaled.urn in target.dependencies and has_own_resource
-        if (known(target_id) and target_id == resource_id) or by_reference:
-            if any(_policy_of(target, policy) for policy in policies):
-                return True
-    return False
-
-
-def _policy_of(target: Resource, policy: Resource) -> bool:
-    """A scaling policy acts on the target with its resource and dimension."""
-    if target.urn in policy.dependencies:
-        return True
-    return all(known(target.get(key)) and policy.get(key) == target.get(key)
-               for key in ("resourceId", "scalableDimension", "serviceNamespace"))
 
 
 CONTROLS = (

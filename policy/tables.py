@@ -1,7 +1,7 @@
 """DynamoDB's resources as the plan holds them. A replica (`TableReplica`) is a table of its own in
 its region, and AWS Config and Security Hub evaluate it there like any table."""
 
-from typing import Optional, Sequence
+from typing import Mapping, Optional
 
 from .resources import Resource, known
 
@@ -19,12 +19,11 @@ def table_name(table: Resource) -> Optional[str]:
     return name if isinstance(name, str) and known(name) else None
 
 
-def physical_name(table: Resource, resources: Sequence[Resource]) -> Optional[str]:
+def physical_name(table: Resource, tables_by_urn: Mapping[str, Resource]) -> Optional[str]:
     """A table's name; a replica has its table's, which it references."""
     if table.type != REPLICA:
         return table_name(table)
-    return next((table_name(source) for source in resources
-                 if source.type == TABLE and source.urn in table.dependencies), None)
+    return next((table_name(tables_by_urn[urn]) for urn in sorted(table.dependencies) if urn in tables_by_urn), None)
 
 
 def describe(resource: Resource) -> str:
