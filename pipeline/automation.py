@@ -23,7 +23,6 @@ from typing import Any, Callable, Iterable, Optional
 from pulumi.automation import CommandError, LocalWorkspace, PulumiCommand, Stack, StackNotFoundError
 from pulumi.automation.errors import InvalidVersionError
 from pulumi.automation.events import StepEventMetadata, StepEventStateMetadata
-from pulumi.runtime import rpc
 from rich.text import Text
 
 from components.errors import SECRET_PLACEHOLDER
@@ -31,7 +30,7 @@ from components.errors import SECRET_PLACEHOLDER
 from .__main__ import EXIT_INVALID, EXIT_REFUSED, EXIT_USAGE, PROJECT_ROOT, problem_report
 from .diff import Change, State, state_of
 from .guard import verdict
-from .mock_engine import UNKNOWN
+from .mock_engine import plain
 from .progress import Operation, Progress, op_name
 
 EXIT_FAILED = EXIT_INVALID  # the CLI ran and the operation failed
@@ -114,19 +113,8 @@ def engine_state(state: Optional[StepEventStateMetadata]) -> Optional[State]:
     if state is None:
         return None
     return state_of({"type": state.type, "urn": state.urn, "custom": bool(state.custom), "parent": state.parent,
-                     "provider": state.provider, "inputs": _known(state.inputs or {}), "protect": state.protect,
+                     "provider": state.provider, "inputs": plain(state.inputs or {}), "protect": state.protect,
                      "retainOnDelete": state.retain_on_delete})
-
-
-def _known(value: Any) -> Any:
-    """The engine's unknown sentinel as the plans write it."""
-    if value == rpc.UNKNOWN:
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {key: _known(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_known(item) for item in value]
-    return value
 
 
 class Session:

@@ -162,7 +162,7 @@ def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> li
             "type": request.type,
             "urn": urn,
             "custom": bool(request.custom),
-            "inputs": _plain(json_format.MessageToDict(request.object)),
+            "inputs": plain(json_format.MessageToDict(request.object)),
             "protect": bool(request.protect),
             "retainOnDelete": bool(request.retainOnDelete),
             "ignoreChanges": list(request.ignoreChanges),
@@ -216,7 +216,7 @@ def _in_dependency_order(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Wire values as a person reads them: unknowns and secrets marked, whole numbers as ints."""
     if value == rpc.UNKNOWN:
         return UNKNOWN
@@ -226,9 +226,9 @@ def _plain(value: Any) -> Any:
         if value.get(rpc._special_sig_key) == rpc._special_resource_sig:
             return value.get("urn")
         # Sorted: the SDK's key order follows set iteration, which changes with PYTHONHASHSEED.
-        return {k: _plain(value[k]) for k in sorted(value)}
+        return {k: plain(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -2,21 +2,14 @@
 Grammar: IAM user guide, "IAM JSON policy elements reference" (`Action`, `Resource` and
 `Principal` take one value or a list; `NotAction` and `NotResource` invert them)."""
 
-import json
 from typing import Any, Optional
 
-from .resources import known
+from .resources import decoded
 
 
 def statements(document: Any) -> Optional[list[dict]]:
     """The document's statements; None when the plan cannot show it (unknown, secret) or it is not a policy."""
-    if isinstance(document, str):
-        if not known(document):
-            return None
-        try:
-            document = json.loads(document)
-        except ValueError:
-            return None
+    document = decoded(document)
     found = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(found, dict):
         found = [found]

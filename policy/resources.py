@@ -61,17 +61,23 @@ class Resource:
         return {**default, **own, **(all_ if isinstance(all_, Mapping) else {})}
 
 
+def decoded(value: Any) -> Any:
+    """An input that may be JSON text (policy documents; a provider's nested settings) as data;
+    None when the plan cannot show it (unknown, secret) or it is not JSON."""
+    if not isinstance(value, str):
+        return value
+    if not known(value):
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
 def _default_tags(provider_props: Mapping[str, Any]) -> Optional[dict[str, str]]:
     """pulumi-aws's Python SDK sends the provider's `defaultTags` JSON-encoded (so the plan and
     pulumi-policy both see a string); a mapping is read as it is, in case an engine decodes it."""
-    value = provider_props.get("defaultTags", {})
-    if isinstance(value, str):
-        if not known(value):
-            return None
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return None
+    value = decoded(provider_props.get("defaultTags", {}))
     tags = value.get("tags", {}) if isinstance(value, Mapping) else None
     return dict(tags) if isinstance(tags, Mapping) else None
 
