@@ -32,3 +32,7 @@ ACCOUNT_LIST_AND_DESCRIBE = (
     "dynamodb:ListContributorInsights", "dynamodb:ListExports", "dynamodb:ListGlobalTables", "dynamodb:ListImports",
     "dynamodb:ListTables",
 )
+# Lists the account's streams: no resource type either. Streams do not go through a gateway
+# endpoint, so only the `streamRead` access level grants it.
+LIST_STREAMS = "dynamodb:ListStreams"
+ACCOUNT_WIDE = (*ACCOUNT_LIST_AND_DESCRIBE, LIST_STREAMS)

@@ -59,6 +59,9 @@ class StackNames:
     def backup_role(self) -> str:
         return f"{self.prefix}-dynamodb-backup"
 
+    def access_policy(self, name: str) -> str:
+        return f"{self.prefix}-dynamodb-{name}"
+
     def dashboard(self, number: int) -> tuple[str, str]:
         """(resource name, dashboard name) of the stack's `number`th dashboard. Dashboards are
         global to the account, so the name carries the region; the resource keeps its first

@@ -5,6 +5,7 @@ from typing import Any
 
 import pulumi
 
+from .access import stack_access
 from .backup import stack_backup
 from .config.stack import StackConfig
 from .context import base_context
@@ -37,6 +38,8 @@ def program(config: StackConfig) -> dict[str, Any]:
         "dashboardNames": [dashboard.dashboard_name for dashboard in dashboards],
         **({"backupVaultName": backup.vault.name, "backupPlanId": backup.plan.id} if backup else {}),
     }
+    if config.access:
+        outputs["accessPolicyArns"] = {name: policy.arn for name, policy in stack_access(ctx, tables).items()}
     if config.network:
         from .network import stack_endpoint  # aws.ec2 is slow to import: only stacks with a network pay
         endpoint = stack_endpoint(ctx, list(tables.values()))

@@ -93,6 +93,8 @@ class DynamoTable(pulumi.ComponentResource):
             stream=self.table.stream_arn,
             replicas={region: replica.arn for region, replica in self.replicas.items()},
         )
+        # What `access` policies grant of this table: it and its indexes and streams, in every region.
+        self.grantable = ctx.account_id.apply(lambda account: ctx.config.grantable(key, account))
         watched_indexes = tuple(WatchedIndex(name, self.table.name, name) for name in table.global_secondary_indexes) \
             if table.inline_indexes else \
             tuple(WatchedIndex(name, index.table_name, index.index_name) for name, index in self.indexes.items())

@@ -236,6 +236,31 @@ def _backup_selection(i: State, plan: "References") -> list[str]:
             f"as the role {', '.join(plan.dependency_names('aws:iam/role:Role'))}"]
 
 
+def _where(resources: Any) -> str:
+    """ARNs as `table/x (ap-southeast-1, eu-west-1)`: each resource once, with its regions."""
+    regions: dict[str, list[str]] = {}
+    for arn in resources if isinstance(resources, list) else [resources]:
+        parts = str(arn).split(":", 5)
+        resource, region = (parts[5], parts[3]) if len(parts) == 6 else (str(arn), "")
+        regions.setdefault(resource, []).append(region)
+    return ", ".join(f"{resource} ({', '.join(filter(None, where))})" if any(where) else resource
+                     for resource, where in regions.items())
+
+
+def _access_policy(i: State, plan: "References") -> list[str]:
+    document = _document(i, "policy")
+    if document is None:
+        return [f"name {i.get('name')}", f"policy {i.get('policy')}"]
+    facts = [f"name {i.get('name')}"]
+    for statement in document.get("Statement", []):
+        actions = ", ".join(action.removeprefix("dynamodb:") for action in statement.get("Action", []))
+        conditions = [f"{key.removeprefix('dynamodb:')} {'/'.join(values) if isinstance(values, list) else values}"
+                      for test in statement.get("Condition", {}).values() for key, values in test.items()]
+        facts.append(f"{statement.get('Sid')}: {actions} on {_where(statement.get('Resource'))}"
+                     + (f" when {'; '.join(conditions)}" if conditions else ""))
+    return facts
+
+
 def _role(i: State, plan: "References") -> list[str]:
     principals = [s.get("Principal") for s in (_document(i, "assumeRolePolicy") or {}).get("Statement", [])]
     return [f"name {i.get('name')}", f"assumed by {', '.join(json.dumps(p) for p in principals)}"]
@@ -253,6 +278,7 @@ DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {
         f"advanced features for {', '.join(sorted(i.get('resourceTypeManagementPreference', {})))}"],
     "aws:iam/role:Role": _role,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda i, plan: [f"policy {i.get('policyArn')}"],
+    "aws:iam/policy:Policy": _access_policy,
     "aws:dynamodb/tableReplica:TableReplica": _replica,
     "aws:dynamodb/table:Table": _table,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": _index,
@@ -294,6 +320,7 @@ NOUNS = {  # type -> (singular, plural)
     "aws:backup/selection:Selection": ("backup selection", "backup selections"),
     "aws:backup/regionSettings:RegionSettings": ("backup region settings", "backup region settings"),
     "aws:iam/role:Role": ("IAM role", "IAM roles"),
+    "aws:iam/policy:Policy": ("IAM policy", "IAM policies"),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role policy attachment", "role policy attachments"),
     "koneksi:dynamodb:Table": ("table component", "table components"),
     STACK_TYPE: ("stack", "stacks"),

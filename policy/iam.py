@@ -6,12 +6,12 @@ JSON policy elements: NotAction", "NotResource").
 Not read: trust policies (`assumeRolePolicy` names who may assume, not what), AWS managed
 policies attached by ARN (AWS's to write), key policies (their `Resource` is always `*`, meaning
 the key itself: KMS developer guide, "Key policies"). DynamoDB's account-wide list and describe
-calls have no resource type, so `"Resource": "*"` is the only form they take (Service
+calls (ListStreams too) have no resource type, so `"Resource": "*"` is the only form they take (Service
 Authorization Reference, DynamoDB): a statement of only those is allowed it."""
 
 from typing import Iterator
 
-from components.dynamodb_actions import ACCOUNT_LIST_AND_DESCRIBE
+from components.dynamodb_actions import ACCOUNT_WIDE
 
 from .control import ResourceControl
 from .documents import allows, label, statements, values
@@ -43,7 +43,7 @@ def _no_wildcards(resource: Resource) -> Iterator[str]:
             if "*" in actions or "NotAction" in statement:
                 yield (f"{what}: {label(statement, position)} allows every action. Fix: name the actions "
                        "(components/dynamodb_actions.py groups DynamoDB's)")
-            list_calls_only = bool(actions) and all(action in ACCOUNT_LIST_AND_DESCRIBE for action in actions)
+            list_calls_only = bool(actions) and all(action in ACCOUNT_WIDE for action in actions)
             if ("*" in values(statement.get("Resource")) or "NotResource" in statement) and not list_calls_only:
                 yield (f"{what}: {label(statement, position)} allows every resource. Fix: name the tables' and "
                        "indexes' ARNs")

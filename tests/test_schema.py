@@ -110,7 +110,9 @@ REFUSED = {
     "a key written without a value": "      restore:\n",
     "not supported yet: table items": "      items: []\n",
     "not supported yet: dax": "  koneksi-dynamodb:dax: {}\n",
-    "not supported yet: access": "  koneksi-dynamodb:access: {}\n",
+    "access: unknown level": "  koneksi-dynamodb:access: {app: {tables: [users], level: admin}}\n",
+    "access: leading keys not a policy variable": "  koneksi-dynamodb:access: {app: {tables: [users], level: read, "
+                                                  "leadingKeys: alice}}\n",
     "unknown region": "      replicas: [mars-east-1]\n",
     "unknown stack region": BASE.replace("ap-southeast-1", "mars-east-1"),
     "pattern: VPC id": "  koneksi-dynamodb:network: {vpcId: vpc-123, routeTableIds: [rtb-0123456789abcdef0]}\n",

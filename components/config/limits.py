@@ -132,3 +132,9 @@ BACKUP_SELECTION_NAME = NameRule("backup selection name", re.compile(r"[a-zA-Z0-
 MAX_BACKUP_SELECTION_RESOURCES = 500
 # IAM user guide, "IAM and AWS STS quotas": role names of 1-64 of letters, digits and +=,.@_-.
 IAM_ROLE_NAME = NameRule("IAM role name", re.compile(r"[A-Za-z0-9_+=,.@-]+"), 64, 1, "letters, digits, '+=,.@_-'")
+# botocore iam CreatePolicy PolicyName (policyNameType): `[\w+=,.@-]+`, 1-128. IAM names are
+# unique per account, across stacks: the stack's prefix keeps them apart.
+IAM_POLICY_NAME = NameRule("IAM policy name", re.compile(r"[A-Za-z0-9_+=,.@-]+"), 128, 1, "letters, digits, '+=,.@_-'")
+# IAM quotas: a managed policy's document has at most 6,144 characters, white space not counted
+# (IAM user guide, "IAM and AWS STS quotas").
+MAX_MANAGED_POLICY_CHARACTERS = 6144

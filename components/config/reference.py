@@ -27,6 +27,7 @@ from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import SETTINGS, setting_type
 from .replicas import Replica
+from .access import Access
 from .restore import Restore
 from .stack import StackConfig
 from .table import GlobalSecondaryIndex, LocalSecondaryIndex, RecoveryPeriod, Table, refuse_not_built
@@ -53,6 +54,8 @@ SECTIONS: list[tuple[str, str, str, type[BaseModel]]] = [
     ("Backup rule", "backup-rule", "an entry of `backup.rules`", BackupRule),
     # Not "Network": the README's prose section has that heading (and anchor) already.
     ("Network settings", "network-settings", "`network`", Network),
+    # Not "Access": the README's prose section has that heading (and anchor) already.
+    ("Access entry", "access-entry", "`access.<policyName>`", Access),
 ]
 ANCHORS = {model: anchor for _, anchor, _, model in SECTIONS}
 ANCHORS[Thresholds] = "alarms"

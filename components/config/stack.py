@@ -5,6 +5,7 @@ from typing import Annotated, Iterator, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, PrivateAttr, Tag
 
+from ..access_policy import Grantable, access_document
 from ..endpoint_policy import MAX_CHARACTERS as MAX_POLICY_CHARACTERS
 from ..endpoint_policy import endpoint_policy
 from ..errors import Problem, key_path
@@ -12,12 +13,14 @@ from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, t
 from ..monitoring.metrics import InsightsQuery
 from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, backup_names, dashboard_name, name_problems, scaling_policy,
                       stack_resource_names, table_child, table_resource)
+from .access import Access, AccessKey, access_problems
 from .backup import Backup, BackupRule, backup_setting
 from .base import ConfigModel, NotSecret, matching, rule
 from .capacity import object_or
 from .compliance import COMMERCIAL, TIERS, Tier
-from .limits import (ALARM_NAME, DYNAMODB_TABLE_ARN, MAX_BACKUP_SELECTION_RESOURCES, MAX_METRICS_INSIGHTS_ALARMS,
-                     MAX_TAGS, NAME_PART, SCALING_POLICY_NAME, TABLE_NAME, partition_of)
+from .limits import (ALARM_NAME, DYNAMODB_TABLE_ARN, IAM_POLICY_NAME, MAX_BACKUP_SELECTION_RESOURCES,
+                     MAX_MANAGED_POLICY_CHARACTERS, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART,
+                     SCALING_POLICY_NAME, TABLE_NAME, partition_of)
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import AwsConfig
@@ -55,7 +58,7 @@ class StackConfig(ConfigModel):
     backup: Optional[Annotated[Union[Annotated[Literal[False], Tag("as bool")], Annotated[Backup, Tag("as object")]],
                                object_or("as bool"), BeforeValidator(backup_setting)]] = Field(
         None, description="the AWS Backup plan of the stack's tables, or `false`; default: the compliance tier's rules")
-    access: NotSupportedYet = None
+    access: dict[AccessKey, Access] = Field({}, description="IAM managed policies that grant tables (see Access)")
     dax: NotSupportedYet = None
 
     # Set by the reader (`reader.parse_stack_config`).
@@ -196,6 +199,30 @@ class StackConfig(ConfigModel):
                           f"{size} characters; AWS allows {MAX_POLICY_CHARACTERS}",
                           "move some tables to a stack of their own with its own network settings")
 
+    @rule("access", "tables", "project", "environment", "aws")
+    def _access_grants_tables_it_can(self, context):
+        for name, entry in self.access.items():
+            yield from access_problems(name, entry, self.tables)
+            if any(key not in self.tables for key in entry.tables):
+                continue
+            size = len(json.dumps(access_document(entry, [self.grantable(key, "0" * 12) for key in entry.tables]),
+                                  separators=(",", ":")))
+            if size > MAX_MANAGED_POLICY_CHARACTERS:
+                yield Problem(("access", name), f"its policy would have {size} characters; IAM allows "
+                              f"{MAX_MANAGED_POLICY_CHARACTERS} in a managed policy", "split it into two entries")
+
+    def grantable(self, key: str, account: str) -> Grantable:
+        """The ARNs `access` grants of a table (the table component hands out the same)."""
+        table = self.tables[key]
+        name, regions = self.physical_name(key, table), [self.region, *(r.region for r in table.replica_list)]
+        indexes = [*table.global_secondary_indexes, *table.local_secondary_indexes]
+        return Grantable(tables=[arn(self.partition, "dynamodb", region, account, table_resource(name))
+                                 for region in regions],
+                         indexes=[arn(self.partition, "dynamodb", region, account, table_resource(name, index))
+                                  for region in regions for index in indexes],
+                         streams=[arn(self.partition, "dynamodb", region, account, f"{table_resource(name)}/stream/*")
+                                  for region in regions])
+
     @rule("backup", "compliance", "tables")
     def _backups_meet_the_tier(self, context):
         tier = self.tier
@@ -293,6 +320,8 @@ class StackConfig(ConfigModel):
                     for spec in account_alarms(self.prefix, self.alarm_level))
         for key, table in self.tables.items():
             yield from self._table_names(key, table)
+        yield from (DerivedName("IAM policy names", self.names.access_policy(name), ("access", name), IAM_POLICY_NAME,
+                                "shorten the policy's key, `project` or `environment`") for name in self.access)
 
     def _table_names(self, key: str, table: Table) -> Iterator[DerivedName]:
         physical, source = self.physical_name(key, table), ("tables", key)

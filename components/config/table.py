@@ -165,12 +165,12 @@ class Table(ConfigModel):
         indexes. Every other table's GSIs are resources of their own (DynamoTable)."""
         return "restore" in self.written
 
-    def key_attribute_names(self) -> list[str]:
+    def key_attribute_names(self, every_index: bool = False) -> list[str]:
         """The attributes DynamoDB must be told about: the keys of the table, its LSIs and its
-        inline GSIs (a standalone GSI defines its own)."""
+        inline GSIs (a standalone GSI defines its own); with `every_index`, all GSIs' too."""
         names = [self.hash_key, *([self.range_key] if self.range_key else [])]
         names += [lsi.range_key for lsi in self.local_secondary_indexes.values()]
-        if self.inline_indexes:
+        if self.inline_indexes or every_index:
             names += [a for gsi in self.global_secondary_indexes.values() for a in gsi.key_attributes]
         return list(dict.fromkeys(names))
 

@@ -1,0 +1,78 @@
+"""`access.<policyName>`: an IAM managed policy that grants named tables to whoever it is attached
+to, at one level, optionally only to the items whose partition key is the caller's
+(`leadingKeys`) and to some attributes (`attributes`).
+
+Sources: DynamoDB developer guide, "Using IAM policy conditions for fine-grained access control"
+(LeadingKeys needs ForAllValues; with `dynamodb:Attributes` "you must specify the names of all of
+the primary key and index key attributes"); IAM user guide, "IAM policy elements: Variables and
+tags" (a variable is `${key}`, optionally `${key, 'default'}`)."""
+
+import re
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field
+
+from ..errors import Problem
+from .base import ConfigModel, NotSecret, matching, rule
+from .limits import IAM_POLICY_NAME
+from .table import AttributeName
+
+Level = Literal["read", "write", "readWrite", "streamRead"]
+POLICY_VARIABLE = re.compile(r"\$\{[A-Za-z0-9_.:/-]+(, *'[^'$*?]*')?\}", re.ASCII)
+AccessKey = Annotated[str, NotSecret, matching(IAM_POLICY_NAME.pattern, "usable in an IAM policy name",
+                                               "use only letters, digits and '+=,.@_-'")]
+LeadingKeys = Annotated[str, matching(POLICY_VARIABLE, "an IAM policy variable",
+                                      "write the variable that holds the caller's partition key value, e.g. "
+                                      "${aws:userid}, ${aws:PrincipalTag/tenant} or ${cognito-identity.amazonaws.com:sub}")]
+
+
+class Access(ConfigModel):
+    tables: list[Annotated[str, NotSecret]] = Field(min_length=1, description="keys under `tables`")
+    level: Level = Field(description="`read`: GetItem, BatchGetItem, Query, Scan, ConditionCheckItem, DescribeTable; "
+                                     "`write`: PutItem, UpdateItem, DeleteItem, BatchWriteItem; `readWrite`: both; "
+                                     "`streamRead`: the tables' streams")
+    leading_keys: Optional[LeadingKeys] = Field(
+        None, description="only items whose partition key equals this IAM policy variable (`dynamodb:LeadingKeys`); "
+                          "Scan is then not granted")
+    attributes: Optional[list[AttributeName]] = Field(
+        None, min_length=1, description="only these attributes (`dynamodb:Attributes`); must include every key "
+                                        "attribute of the tables and their indexes; writes are then UpdateItem only")
+
+    @rule("level", "leading_keys", "attributes")
+    def _streams_have_no_items(self, context):
+        """Stream actions carry neither keys nor attributes: the conditions would not restrict them."""
+        if self.level != "streamRead":
+            return
+        for field, key in (("leading_keys", "leadingKeys"), ("attributes", "attributes")):
+            if getattr(self, field) is not None:
+                yield Problem((key,), "a stream read carries no item keys or attributes, so this would restrict "
+                              "nothing", f"remove `{key}`, or use level read")
+
+    @rule("tables")
+    def _each_table_once(self, context):
+        repeated = sorted({key for key in self.tables if self.tables.count(key) > 1})
+        if repeated:
+            yield Problem(("tables",), f"{', '.join(repeated)} listed twice", "list each table once")
+
+
+def access_problems(name: str, entry: Access, tables: dict) -> list[Problem]:
+    """What `access.<name>` asks of the tables it names: that they exist, have a stream to read,
+    and that `attributes` lists their key attributes."""
+    path = ("access", name)
+    problems = []
+    for number, key in enumerate(entry.tables):
+        if key not in tables:
+            problems.append(Problem((*path, "tables", number), f"no table {key!r} under tables",
+                                    f"use one of: {', '.join(sorted(tables))}"))
+        elif entry.level == "streamRead" and tables[key].stream is None:
+            problems.append(Problem((*path, "tables", number), f"table {key!r} has no stream to read",
+                                    f"set tables.{key}.stream (e.g. NEW_AND_OLD_IMAGES), or use another level"))
+    if entry.attributes is not None:
+        needed = [a for key in entry.tables if key in tables for a in tables[key].key_attribute_names(every_index=True)]
+        missing = [a for a in dict.fromkeys(needed) if a not in entry.attributes]
+        if missing:
+            problems.append(Problem((*path, "attributes"), f"misses key attribute(s) {', '.join(missing)}: DynamoDB "
+                                    "needs every table and index key attribute listed to act at all",
+                                    f"add {', '.join(missing)}"))
+    return problems
+
