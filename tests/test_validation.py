@@ -152,7 +152,7 @@ STACK_RULES = [
     ("project with spaces", dict(project="my project"), ("project",), "not usable in the names"),
     ("derived name too long", dict(project="p" * 250), ("tables", "users"), "set the table's `name`"),
     *[(f"{key} not supported yet", {key: {"x": 1}}, (key,), "not supported yet")
-      for key in ("access", "dax")],
+      for key in ("dax",)],
     ("alarm email malformed", dict(alarms={"email": "ops"}), ("alarms", "email"), "ops@example.com"),
     ("alarm topic ARN malformed", dict(alarms={"snsTopicArn": "ops-topic"}), ("alarms", "snsTopicArn"),
      "arn:aws:sns:"),
