@@ -27,6 +27,11 @@ DEFAULTS_KEY = "__defaults"
 ENGINE_PROVIDER_INPUTS = ("version",)
 State = dict[str, Any]
 OPS = ("create", "import", "update", "replace", "delete", "same")  # the order summaries count them in
+REPLACED_ANYWAY = ("taint", "pendingReplacement")
+PROVIDER_MOVED = "region (the provider's)"
+# Replace reasons that are no input of the resource, as a person reads them.
+OTHER_REASONS = {"taint": "it is tainted in the state", "pendingReplacement": "an interrupted replacement left it "
+                 "pending", PROVIDER_MOVED: "its provider's region changes", "type": "its type changes"}
 
 
 class AgainstError(Exception):
@@ -80,7 +85,10 @@ def read_previous(path: Path) -> dict[str, State]:
         raise AgainstError(f"--against {path}: not JSON ({error}). Fix: pass a `synth --json` plan or "
                            "`pulumi stack export` output")
     if isinstance(document, dict) and isinstance(document.get("steps"), list):
-        states = [step.get("newState") for step in document["steps"] if isinstance(step, dict)]
+        # A diff's delete steps are what that diff's plan no longer has.
+        states = [step.get("newState") if isinstance(step, dict) else step for step in document["steps"]
+                  if not (isinstance(step, dict) and step.get("op") == "delete")]
+        what = "step"
     else:
         deployment = document.get("deployment", document) if isinstance(document, dict) else None
         resources = deployment.get("resources") if isinstance(deployment, dict) else None
@@ -90,11 +98,15 @@ def read_previous(path: Path) -> dict[str, State]:
             raise AgainstError(f"--against {path}: neither a plan (`steps`) nor a deployment (`resources`). Fix: "
                                "pass a `synth --json` plan or `pulumi stack export` output")
         # `delete: true` marks the old copy of a replaced resource, waiting to be deleted
-        states = [resource for resource in resources if isinstance(resource, dict) and not resource.get("delete")]
+        states = [resource for resource in resources if not (isinstance(resource, dict) and resource.get("delete"))]
+        what = "resource"
     previous = {}
-    for state in states:
-        if not isinstance(state, dict) or not isinstance(state.get("urn"), str) or not isinstance(state.get("type"), str):
-            continue  # a delete step of an earlier diff, or a record that is no resource
+    for number, state in enumerate(states, 1):
+        # A record the guard cannot read would make what it holds look absent: refuse the file.
+        if not (isinstance(state, dict) and isinstance(state.get("urn"), str) and isinstance(state.get("type"), str)
+                and isinstance(state.get("inputs", {}), (dict, type(None)))):
+            raise AgainstError(f"--against {path}: {what} {number} is not a resource with a `urn`, a `type` and "
+                               "`inputs`. Fix: pass a `synth --json` plan or `pulumi stack export` output as written")
         previous[state["urn"]] = state_of(state)
     return previous
 
@@ -102,6 +114,9 @@ def read_previous(path: Path) -> dict[str, State]:
 def state_of(raw: State) -> State:
     """A stored state (plan step, stack export resource, engine event) in the one form diffs compare."""
     state = {key: raw[key] for key in ("type", "urn", "custom", "parent", "provider", "importID") if key in raw}
+    # A deployment's marks of a resource the next `up` replaces whatever the program says: tainted
+    # (`pulumi state taint`), or left by an interrupted delete-before-replace.
+    state.update({mark: True for mark in REPLACED_ANYWAY if raw.get(mark)})
     state["inputs"] = normalised(raw.get("inputs") or {})
     if raw["type"].startswith("pulumi:providers:"):
         for name in ENGINE_PROVIDER_INPUTS:
@@ -131,6 +146,7 @@ def against(plan: Plan, previous: dict[str, State]) -> list[Change]:
     """The plan's steps as changes from `previous`, then a delete for each resource it drops (in
     reverse order of the old states: dependents before what they depend on)."""
     changes = []
+    moved = _providers_moved(plan, previous)
     for step in plan.steps:
         new = step["newState"]
         old = previous.get(step["urn"])
@@ -139,6 +155,9 @@ def against(plan: Plan, previous: dict[str, State]) -> list[Change]:
             continue
         diffs, may_change = compare(old["inputs"], new["inputs"], new["ignoreChanges"], new["type"])
         reasons = replace_reasons(new["type"], old["inputs"], new["inputs"], new["ignoreChanges"])
+        reasons += [mark for mark in REPLACED_ANYWAY if old.get(mark)]
+        if _provider_urn(new) in moved and "region" not in new["inputs"] and "region" in REPLACED_WHEN.get(new["type"], ()):
+            reasons.append(PROVIDER_MOVED)
         if old["type"] != new["type"]:
             reasons = ["type"]
         op = "replace" if reasons else "update" if diffs or _options_differ(old, new) else "same"
@@ -167,6 +186,18 @@ def replace_reasons(type_: str, old: State, new: State, ignored: Iterable[str]) 
         if comparable(before, type_, name) != comparable(after, type_, name):
             reasons.append(path)
     return reasons
+
+
+def _provider_urn(state: State) -> str:
+    return (state.get("provider") or "").rpartition("::")[0]
+
+
+def _providers_moved(plan: Plan, previous: dict[str, State]) -> set[str]:
+    """Providers whose region changes. A regional resource that takes its region from one moves
+    with it, and moving is replacing (pulumi-aws 7: each resource's own `region` forces new)."""
+    return {step["urn"] for step in plan.steps if step["newState"]["type"].startswith("pulumi:providers:")
+            and step["urn"] in previous
+            and previous[step["urn"]]["inputs"].get("region") != step["newState"]["inputs"].get("region")}
 
 
 def change_summary(changes: list[Change]) -> dict[str, int]:

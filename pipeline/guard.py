@@ -10,7 +10,7 @@ same guard runs offline (`synth --against`) and before `up`/`destroy` (`pipeline
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .diff import Change, State
+from .diff import OTHER_REASONS, Change, State
 from .replacements import REPLICA, TABLE
 
 COMPONENT = "koneksi:dynamodb:Table"
@@ -36,7 +36,8 @@ class Refusal:
         if self.change.op == "delete":
             why = "it is no longer in the config" if self.change.new is None else "the plan deletes it"
         else:
-            why = "; ".join(_reason(self.change, reason) for reason in self.change.replace_reasons)
+            why = "; ".join(_reason(self.change, reason) for reason in self.change.replace_reasons) \
+                or "the provider replaces it"
         verb = "replaces" if self.change.op == "replace" else "deletes"
         return (f"this plan {verb} {self.noun} {self.name} ({why}), and with it the data it holds. Fix: undo that "
                 f"change, or pass --allow-replace {self.allow_as} if losing the data is intended")
@@ -47,6 +48,8 @@ class Refusal:
 
 
 def _reason(change: Change, path: str) -> str:
+    if path in OTHER_REASONS:
+        return OTHER_REASONS[path]
     name, _, nested = path.partition(".")
     old, new = ((state or {}).get("inputs", {}).get(name) for state in (change.old, change.new))
     if nested:
@@ -86,10 +89,11 @@ def _losses(changes: list[Change], destroying: bool) -> list[Refusal]:
 
 
 def unmatched(changes: Iterable[Change], allowed: Iterable[str]) -> list[str]:
-    """The `--allow-replace` names that name no table of the plan or of the old state: a typo
-    would otherwise let nothing through and say nothing."""
-    known = set()
-    for key, name in _table_names(list(changes)).items():
+    """The `--allow-replace` names that name no table of the plan or of the old state, nor any
+    other guarded resource it loses: a typo would otherwise let nothing through and say nothing."""
+    changes = list(changes)
+    known = {name for loss in _losses(changes, destroying=False) for name in loss.names}
+    for key, name in _table_names(changes).items():
         known |= {key, name}
     return sorted(set(allowed) - known)
 

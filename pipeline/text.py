@@ -19,7 +19,7 @@ from rich.text import Text
 from components.monitoring.dashboard import ACCOUNT_ROW
 from components.table import RESTORE_INPUTS
 
-from .diff import Change, change_summary
+from .diff import OTHER_REASONS, Change, change_summary
 from .mock_engine import STACK_TYPE, Plan
 
 PIPED_WIDTH = 120
@@ -389,6 +389,7 @@ def _changed(change: Change) -> list[str]:
         else:
             facts.append(f"{name}: {shown(old[name])} -> {shown(new[name])}{forces}")
     facts += [f"{name} may change (a secret, or known only after deployment)" for name in change.may_change]
+    facts += [f"replaced: {OTHER_REASONS[reason]}" for reason in change.replace_reasons if reason in OTHER_REASONS]
     return facts
 
 

@@ -219,3 +219,50 @@ def test_the_shipped_export_shape_is_read(tmp_path, prod_plan):
     export = stack_export(prod_plan)
     assert read_previous(write(tmp_path, export["deployment"])) == read_previous(write(tmp_path, export, "full.json"))
     assert ROOT.is_dir()
+
+
+def test_moving_the_stack_to_another_region_replaces_every_table(tmp_path, prod_plan):
+    """pulumi-aws 7: a regional resource takes the provider's region unless it names its own, and
+    its `region` forces a replacement."""
+    previous = read_previous(write(tmp_path, prod_plan))
+    provider = next(state for state in previous.values() if state["type"] == "pulumi:providers:aws")
+    provider["inputs"]["region"] = "ap-southeast-2"
+    changes = against(synth_stack("prod"), previous)
+    table = next(c for c in changes if c.type == TABLE)
+    assert (table.op, table.replace_reasons) == ("replace", ["region (the provider's)"])
+    assert next(c for c in changes if c.type == "aws:iam/role:Role").op == "same"  # IAM is global
+    assert any(r.render().startswith("this plan replaces table koneksi-prod-users (its provider's region changes)")
+               for r in refusals(changes))
+
+
+@pytest.mark.parametrize("mark, said", [("taint", "it is tainted in the state"),
+                                        ("pendingReplacement", "an interrupted replacement left it pending")])
+def test_a_resource_the_state_marks_for_replacement_is_replaced(capsys, tmp_path, prod_plan, mark, said):
+    export = stack_export(prod_plan)
+    next(r for r in export["deployment"]["resources"] if r["urn"] == USERS_TABLE)[mark] = True
+    status, out, err = run(capsys, "--against", str(write(tmp_path, export)))
+    assert status == EXIT_REFUSED
+    assert f"this plan replaces table koneksi-prod-users ({said})" in err
+    assert f"replaced: {said}" in out
+
+
+def test_allow_replace_of_a_key_by_its_name_is_not_called_unmatched(capsys, tmp_path, prod_plan):
+    previous = copy.deepcopy(prod_plan)
+    key = next(s for s in previous["steps"] if s["newState"]["type"] == KMS_KEY)
+    key["newState"]["inputs"]["keyUsage"] = "SIGN_VERIFY"
+    status, _, err = run(capsys, "--against", str(write(tmp_path, previous)), "--allow-replace",
+                         "koneksi-prod-dynamodb-key")
+    assert status == 0
+    assert "names no table" not in err and "allowed by --allow-replace: this plan replaces KMS key" in err
+
+
+@pytest.mark.parametrize("document", [
+    {"steps": [{"op": "create", "urn": "x"}]},
+    {"steps": [{"op": "create", "newState": {"urn": "x", "type": "t", "inputs": []}}]},
+    {"deployment": {"resources": [{"type": "aws:dynamodb/table:Table"}]}},
+    {"steps": ["not a step"]},
+])
+def test_a_record_the_guard_cannot_read_refuses_the_file(capsys, tmp_path, document):
+    """Otherwise what it holds would look absent, and its table's deletion unguarded."""
+    status, _, err = run(capsys, "--against", str(write(tmp_path, document)))
+    assert status == EXIT_INVALID and "is not a resource with a `urn`, a `type` and `inputs`" in err

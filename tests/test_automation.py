@@ -320,3 +320,21 @@ def test_progress_on_a_terminal_is_coloured_as_pulumi_colours_it():
     text = stream.getvalue()
     assert "\x1b[32m+ " in text and "\x1b[33m~ " in text  # green create, yellow update
     assert "koneksi-prod-users-Query-latency" in text and "created" in text
+
+
+def test_an_up_whose_preview_lost_a_step_is_refused(cli, capsys, monkeypatch, tmp_path):
+    """The SDK turns an event it cannot parse into a warning: the guard must not vouch for what it
+    never saw."""
+    lines = (EVENTS / "prod-preview-update.jsonl").read_text().splitlines()
+    created = next(json.loads(line)["resourcePreEvent"]["metadata"]["urn"] for line in lines
+                   if '"resourcePreEvent"' in line and json.loads(line)["resourcePreEvent"]["metadata"]["op"] == "create")
+    kept = [line for line in lines if not ('"resourcePreEvent"' in line and created in line)]
+    for path in EVENTS.glob("*.jsonl"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "lossy-preview.jsonl").write_text("\n".join(kept) + "\n")
+    monkeypatch.setitem(globals(), "EVENTS", tmp_path)  # where FakePulumi reads its logs
+    fake = FakePulumi(preview="lossy-preview", up="prod-up-update")
+    assert cli(["up", "--stack", "prod", "--yes"], fake) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert "the preview counts 4 changes, but only 3 reached the data-loss guard" in err
+    assert fake.ran("up") is None
