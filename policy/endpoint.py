@@ -6,7 +6,8 @@ gateway endpoints"; the policy this program writes: components/endpoint_policy.p
 
 The condition must narrow: a positive operator (`StringEquals`, `StringLike`, `ArnEquals`,
 `ArnLike`, their `IgnoreCase` and `ForAnyValue:` forms), no `...IfExists` (true when the key is
-absent, as for an anonymous request), and no value that is only `*` (IAM user guide, "IAM JSON
+absent, as for an anonymous request), and no value with a wildcard where the account is (IAM
+user guide, "IAM JSON
 policy elements: Condition operators"; condition keys are case-insensitive, the same guide,
 "Condition element"). An endpoint of this stack is a gateway endpoint unless it says otherwise
 (`vpcEndpointType`, the provider's default Gateway); the policy of an existing endpoint
@@ -37,9 +38,21 @@ def _narrowed(statement: dict) -> bool:
         operator = operator.lower().removeprefix("foranyvalue:")
         if operator not in NARROWING or not isinstance(tests, dict):
             continue
-        if any(key.lower() in PRINCIPAL_KEYS and "*" not in values(expected) for key, expected in tests.items()):
+        if any(key.lower() in PRINCIPAL_KEYS and all(_narrows(key, value) for value in values(expected))
+               for key, expected in tests.items()):
             return True
     return False
+
+
+def _narrows(key: str, value: object) -> bool:
+    """A value that names some accounts, not any: no wildcard where the account is (for a
+    principal ARN, its account field, `arn:aws:iam::*:role/x` admitting every account's roles)."""
+    if not isinstance(value, str) or not known(value):
+        return isinstance(value, str)  # a value the plan cannot show is one the program put there
+    if key.lower() == "aws:principalarn":
+        parts = value.split(":")
+        return len(parts) >= 6 and not any(c in parts[4] for c in "*?") and parts[4] != ""
+    return not any(c in value for c in "*?")
 
 
 def _narrowed_to_the_account(resource: Resource) -> Iterator[str]:
@@ -49,6 +62,12 @@ def _narrowed_to_the_account(resource: Resource) -> Iterator[str]:
     # Logical names only: the endpoint's id may come from secret config, which pulumi-policy hands
     # over in plain text and a diagnostic would print.
     what = f"endpoint {resource.name}" if resource.type == ENDPOINT else f"endpoint policy {resource.name}"
+    if resource.get("policy") is None:
+        # Without one, AWS attaches the default policy: full access for any principal (PrivateLink
+        # guide, "Endpoint policies": "a default policy that allows full access to the service").
+        yield f"{what} has no policy, so AWS gives it one that admits anyone. Fix: give it a policy narrowed to the " \
+              "account (components/endpoint_policy.py writes one)"
+        return
     for position, statement in enumerate(statements(resource.get("policy")) or []):
         if allows(statement) and _everyone(statement) and not _narrowed(statement):
             yield (f"{what}: {label(statement, position)} admits any principal. Fix: add a condition on "

@@ -40,13 +40,31 @@ def _no_wildcards(resource: Resource) -> Iterator[str]:
             if not allows(statement):
                 continue
             actions = values(statement.get("Action"))
-            if "*" in actions or "NotAction" in statement:
+            if any(_wildcard_action(action) for action in actions) or "NotAction" in statement:
                 yield (f"{what}: {label(statement, position)} allows every action. Fix: name the actions "
                        "(components/dynamodb_actions.py groups DynamoDB's)")
             list_calls_only = bool(actions) and all(action in ACCOUNT_WIDE for action in actions)
-            if ("*" in values(statement.get("Resource")) or "NotResource" in statement) and not list_calls_only:
+            if (any(_wildcard_resource(arn) for arn in values(statement.get("Resource"))) or "NotResource" in statement) \
+                    and not list_calls_only:
                 yield (f"{what}: {label(statement, position)} allows every resource. Fix: name the tables' and "
                        "indexes' ARNs")
+
+
+def _wildcard_action(action: object) -> bool:
+    """`*`, or a service's every action (`dynamodb:*`); a named family (`dynamodb:Get*`) is not."""
+    return isinstance(action, str) and (action == "*" or action.endswith(":*"))
+
+
+def _wildcard_resource(arn: object) -> bool:
+    """`*`, an ARN with a wildcard where the partition, service, region or account is, or every
+    table (`table/*`): each reaches beyond the stack's own tables. A table's streams or indexes
+    (`table/<name>/stream/*`) stay within it."""
+    if not isinstance(arn, str):
+        return False
+    if arn == "*":
+        return True
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and (any("*" in part for part in parts[1:5]) or parts[5].split("/")[:2] == ["table", "*"])
 
 
 CONTROLS = (

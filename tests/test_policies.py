@@ -350,6 +350,8 @@ def test_iam_reads_managed_and_inline_policies_but_not_trust_or_attachments():
     {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}},
     {"StringLike": {"aws:PrincipalArn": "*"}},
     {"StringEquals": {"aws:SourceVpc": "vpc-0123"}},  # narrows the network, not the principal
+    {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}},  # every account's roles
+    {"StringLike": {"aws:PrincipalAccount": ["111122223333", "1*"]}},  # one value admits many accounts
 ])
 def test_an_endpoint_policy_admitting_everyone_must_narrow_the_principal(condition):
     statement = {**ADMIT_EVERYONE, **({"Condition": condition} if condition else {})}
@@ -362,6 +364,26 @@ def test_endpoint_conditions_that_narrow_and_endpoints_not_read():
     interface = res(ENDPOINT, "interface", vpcEndpointType="Interface", policy=document(ADMIT_EVERYONE))
     unknown = res(ENDPOINT, "unknown", vpcEndpointType="Gateway", policy="[unknown]")
     assert violations([res(ENDPOINT, "gateway", policy=document(org)), interface, unknown], "KONEKSI.ENDPOINT") == []
+
+
+def test_a_gateway_endpoint_without_a_policy_admits_anyone():
+    """AWS then attaches its default full-access policy (PrivateLink guide, "Endpoint policies")."""
+    found = violations([res(ENDPOINT, "gateway", vpcEndpointType="Gateway")], "KONEKSI.ENDPOINT")
+    assert len(found) == 1 and "has no policy" in found[0].message
+
+
+@pytest.mark.parametrize("statement, wildcard", [
+    ({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:ap-southeast-1:1:table/x"}, "action"),
+    ({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:*:*:table/x"}, "resource"),
+    ({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:ap-southeast-1:1:table/*"},
+     "resource"),
+    ({"Effect": "Allow", "Action": "dynamodb:GetRecords",
+      "Resource": "arn:aws:dynamodb:ap-southeast-1:1:table/x/stream/*"}, None),  # one table's streams
+    ({"Effect": "Allow", "Action": "dynamodb:ListStreams", "Resource": "*"}, None),  # no resource type
+])
+def test_iam_wildcards_in_services_arns_and_table_names(statement, wildcard):
+    found = violations([res(MANAGED_POLICY, "p", name="p", policy=document(statement))], "KONEKSI.IAM")
+    assert [("every action" in v.message and "action") or "resource" for v in found] == ([wildcard] if wildcard else [])
 
 
 # --- the shipped stacks -----------------------------------------------------------------------
