@@ -21,7 +21,9 @@ def test_pull_requests_run_the_tests_and_diff_every_stack_against_the_base_branc
     diff = jobs["diff"]
     assert diff["if"] == "github.event_name == 'pull_request'"
     assert diff["strategy"]["matrix"]["stack"] == ["staging", "uat", "prod"]
-    assert "--json --output" in runs(diff) and 'ARGS="--against base-plan.json"' in runs(diff)
+    assert "--json --output" in runs(diff) and "--against base-plan.json" in runs(diff)
+    assert "make synth STACK=${{ matrix.stack }} ARGS=\"--against" not in runs(diff)  # make would hide exit 4
+    assert 'allow-replace:*) allow+=(--allow-replace "${label#allow-replace:}")' in runs(diff)
     base = [step for step in diff["steps"] if step.get("with", {}).get("path") == "base"]
     assert base and base[0]["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
 
@@ -34,6 +36,15 @@ def test_main_deploys_stack_by_stack_prod_last():
         job = next((name for name, other in jobs.items() if other.get("needs") == job), None)
     assert order == ["staging", "uat", "prod"]
     assert jobs["deploy-staging"]["needs"] == "test"
+
+
+def test_the_callers_grant_the_deploys_oidc_token():
+    """A called workflow gets at most its caller's permissions: GitHub refuses the file otherwise."""
+    workflow, called = load("dynamodb.yml"), load("deploy-stack.yml")
+    assert called["permissions"]["id-token"] == "write"
+    for name, job in workflow["jobs"].items():
+        if "uses" in job:
+            assert job["permissions"] == {"contents": "read", "id-token": "write"}, name
 
 
 def test_a_deploy_previews_then_runs_the_guarded_up():
