@@ -86,7 +86,7 @@ def run_synth(args: argparse.Namespace) -> int:
 
     from components.errors import ConfigError
 
-    from .diff import AgainstError, against, read_previous, stack_of
+    from .diff import AgainstError, against, read_previous, stacks_of
     from .guard import verdict
     from .stack_files import StackFileError, project_name, read_stack_file
     from .synth import mandatory_violations, synthesize, write_json
@@ -98,13 +98,15 @@ def run_synth(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         previous = read_previous(args.against) if args.against is not None else None
-    except AgainstError as error:
+        project = project_name(PROJECT_ROOT)
+    except (AgainstError, StackFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
-    previous_stack = stack_of(previous.values()) if previous else None
-    if previous_stack not in (None, args.stack):
-        print(f"error: --against {args.against} holds stack {previous_stack}, not {args.stack}. Fix: pass the plan or "
-              f"export of stack {args.stack}", file=sys.stderr)
+    other = sorted(f"{stack} of project {of}" for stack, of in stacks_of((previous or {}).values())
+                   if (stack, of) != (args.stack, project))
+    if other:
+        print(f"error: --against {args.against} holds stack {', '.join(other)}, not {args.stack} of project "
+              f"{project}. Fix: pass the plan or export of stack {args.stack}", file=sys.stderr)
         return EXIT_USAGE
     try:
         settings = read_stack_file(stack_file, project_name(PROJECT_ROOT))

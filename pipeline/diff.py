@@ -17,7 +17,7 @@ from pulumi.runtime import rpc
 
 from components.errors import SECRET_PLACEHOLDER as SECRET
 
-from .mock_engine import STACK_TYPE, UNKNOWN, Plan
+from .mock_engine import UNKNOWN, Plan
 from .replacements import REPLACED_WHEN, SET_INPUTS
 
 # The bridge lists the inputs it filled with the provider's defaults under this key; they were
@@ -50,6 +50,8 @@ class Change:
     diffs: list[str] = field(default_factory=list)
     replace_reasons: list[str] = field(default_factory=list)
     may_change: list[str] = field(default_factory=list)  # secrets and values known only after deployment
+    # Inputs that force a replacement when they change, and of which the diff cannot tell.
+    may_replace: list[str] = field(default_factory=list)
 
     @property
     def state(self) -> State:
@@ -68,6 +70,8 @@ class Change:
             step["replaceReasons"] = self.replace_reasons
         if self.may_change:
             step["mayChange"] = self.may_change
+        if self.may_replace:
+            step["mayReplace"] = self.may_replace
         return step
 
 
@@ -104,16 +108,24 @@ def read_previous(path: Path) -> dict[str, State]:
     for number, state in enumerate(states, 1):
         # A record the guard cannot read would make what it holds look absent: refuse the file.
         if not (isinstance(state, dict) and isinstance(state.get("urn"), str) and isinstance(state.get("type"), str)
-                and isinstance(state.get("inputs", {}), (dict, type(None)))):
+                and isinstance(state.get("inputs", {}), (dict, type(None)))
+                and all(isinstance(state.get(key), (str, type(None))) for key in ("parent", "provider"))
+                and all(isinstance(state.get(key) or [], list) and all(isinstance(item, str) for item in state.get(key) or [])
+                        for key in ("dependencies", "ignoreChanges"))):
             raise AgainstError(f"--against {path}: {what} {number} is not a resource with a `urn`, a `type` and "
                                "`inputs`. Fix: pass a `synth --json` plan or `pulumi stack export` output as written")
-        previous[state["urn"]] = state_of(state)
+        try:
+            previous[state["urn"]] = state_of(state)
+        except (RecursionError, TypeError) as error:  # nested past reason, or `__defaults` not a list
+            raise AgainstError(f"--against {path}: {what} {number} cannot be read ({type(error).__name__}). Fix: pass "
+                               "a `synth --json` plan or `pulumi stack export` output as written") from None
     return previous
 
 
 def state_of(raw: State) -> State:
     """A stored state (plan step, stack export resource, engine event) in the one form diffs compare."""
-    state = {key: raw[key] for key in ("type", "urn", "custom", "parent", "provider", "importID") if key in raw}
+    state = {key: raw[key] for key in ("type", "urn", "custom", "parent", "provider", "importID", "secretDigests")
+             if key in raw}
     # A deployment's marks of a resource the next `up` replaces whatever the program says: tainted
     # (`pulumi state taint`), or left by an interrupted delete-before-replace.
     state.update({mark: True for mark in REPLACED_ANYWAY if raw.get(mark)})
@@ -146,34 +158,107 @@ def against(plan: Plan, previous: dict[str, State]) -> list[Change]:
     """The plan's steps as changes from `previous`, then a delete for each resource it drops (in
     reverse order of the old states: dependents before what they depend on)."""
     changes = []
+    ops: dict[str, str] = {}
     moved = _providers_moved(plan, previous)
-    for step in plan.steps:
+    for step in plan.steps:  # dependencies first: what a step depends on is settled before it
         new = step["newState"]
         old = previous.get(step["urn"])
         if old is None:
             changes.append(Change(step["op"], step["urn"], new["type"], new=new))
+            ops[step["urn"]] = step["op"]
             continue
-        diffs, may_change = compare(old["inputs"], new["inputs"], new["ignoreChanges"], new["type"])
-        reasons = replace_reasons(new["type"], old["inputs"], new["inputs"], new["ignoreChanges"])
+        # A value known only after deployment is an output of what the resource depends on (an
+        # ARN, an id), which stays as it was unless that is created or replaced now.
+        settled = not any(ops.get(urn) in ("create", "import", "replace")
+                          for urn in [*new["dependencies"], new.get("parent"), _provider_urn(new)])
+        same = _Sameness(old, new, settled)
+        diffs, may_change = compare(old["inputs"], new["inputs"], new["ignoreChanges"], new["type"], same)
+        reasons, may_replace = replace_reasons(new["type"], old["inputs"], new["inputs"], new["ignoreChanges"], same)
         reasons += [mark for mark in REPLACED_ANYWAY if old.get(mark)]
         if _provider_urn(new) in moved and "region" not in new["inputs"] and "region" in REPLACED_WHEN.get(new["type"], ()):
             reasons.append(PROVIDER_MOVED)
         if old["type"] != new["type"]:
             reasons = ["type"]
         op = "replace" if reasons else "update" if diffs or _options_differ(old, new) else "same"
+        ops[step["urn"]] = op
         changes.append(Change(op, step["urn"], new["type"], old=old, new=new, diffs=diffs, replace_reasons=reasons,
-                              may_change=may_change))
+                              may_change=may_change, may_replace=[] if reasons else may_replace))
     planned = {step["urn"] for step in plan.steps}
     changes += [Change("delete", urn, old["type"], old=old) for urn, old in reversed(previous.items())
                 if urn not in planned]
     return changes
 
 
-def replace_reasons(type_: str, old: State, new: State, ignored: Iterable[str]) -> list[str]:
-    """The inputs whose change makes the provider replace the resource (`replacements`), among
-    those that differ for certain."""
+class _Sameness:
+    """Whether an input is the same in the old state and the plan: True, False, or None when
+    nothing offline can tell (a secret; a value known only after deployment that may be new)."""
+
+    def __init__(self, old: State, new: State, settled: bool):
+        self.old_digests, self.new_digests = old.get("secretDigests") or {}, new.get("secretDigests") or {}
+        self.settled = settled
+
+    def __call__(self, type_: str, name: str, before: Any, after: Any) -> Optional[bool]:
+        if not (_opaque(before) or _opaque(after)):
+            return comparable(before, type_, name) == comparable(after, type_, name)
+        top = name.partition(".")[0]
+        if top in self.old_digests and top in self.new_digests:  # secret-marked values synth knows
+            if self.old_digests[top] == self.new_digests[top]:
+                return True
+            if top == name:
+                return False
+        return _matching(before, after, self.settled)
+
+
+def _matching(before: Any, after: Any, settled: bool) -> Optional[bool]:
+    """`after` holds unknowns: each stands for the old value there when `settled`."""
+    if after == UNKNOWN:
+        if before is None:
+            return False  # a value where there was none
+        return True if settled and before != SECRET else None
+    if before == SECRET or after == SECRET:
+        return None
+    if isinstance(before, dict) and isinstance(after, dict):
+        if before.keys() != after.keys():
+            return False
+        return _all(_matching(before[key], after[key], settled) for key in after)
+    if isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            return False
+        return _all(_matching(b, a, settled) for b, a in zip(before, after))
+    return None if before == UNKNOWN else before == after
+
+
+def _all(results: Iterable[Optional[bool]]) -> Optional[bool]:
+    results = list(results)
+    return False if False in results else None if None in results else True
+
+
+def compare(old: State, new: State, ignored: Iterable[str], type_: str,
+            same: Optional[_Sameness] = None) -> tuple[list[str], list[str]]:
+    """The top-level inputs that differ, and those that may (`_Sameness` cannot tell). Ignored
+    inputs (`ignoreChanges`) are left out, as the engine leaves them out."""
+    same = same or _Sameness({}, {}, settled=False)
     ignored = set(ignored)
-    reasons = []
+    diffs, may_change = [], []
+    for name in sorted(old.keys() | new.keys()):
+        if name in ignored:
+            continue
+        verdict = same(type_, name, without_ignored(old.get(name), name, ignored),
+                       without_ignored(new.get(name), name, ignored))
+        if verdict is False:
+            diffs.append(name)
+        elif verdict is None:
+            may_change.append(name)
+    return diffs, may_change
+
+
+def replace_reasons(type_: str, old: State, new: State, ignored: Iterable[str],
+                    same: Optional[_Sameness] = None) -> tuple[list[str], list[str]]:
+    """The inputs whose change makes the provider replace the resource (`replacements`): those
+    that differ for certain, and those that may."""
+    same = same or _Sameness({}, {}, settled=False)
+    ignored = set(ignored)
+    reasons, may = [], []
     for path in REPLACED_WHEN.get(type_, ()):
         name, _, nested = path.partition(".")
         if name in ignored or path in ignored:
@@ -181,11 +266,12 @@ def replace_reasons(type_: str, old: State, new: State, ignored: Iterable[str]) 
         before, after = old.get(name), new.get(name)
         if nested:
             before, after = (value.get(nested) if isinstance(value, dict) else None for value in (before, after))
-        if _opaque(before) or _opaque(after):
-            continue
-        if comparable(before, type_, name) != comparable(after, type_, name):
+        verdict = same(type_, name if not nested else path, before, after)
+        if verdict is False:
             reasons.append(path)
-    return reasons
+        elif verdict is None:
+            may.append(path)
+    return reasons, may
 
 
 def _provider_urn(state: State) -> str:
@@ -208,27 +294,6 @@ def change_summary(changes: list[Change]) -> dict[str, int]:
 
 def _options_differ(old: State, new: State) -> bool:
     return old["protect"] != new["protect"]
-
-
-def compare(old: State, new: State, ignored: Iterable[str], type_: str) -> tuple[list[str], list[str]]:
-    """The top-level inputs that differ, and those that may: a secret or an unknown on either
-    side that is not the same placeholder on both. Ignored inputs (`ignoreChanges`) are left out,
-    as the engine leaves them out."""
-    ignored = set(ignored)
-    diffs, may_change = [], []
-    for name in sorted(old.keys() | new.keys()):
-        if name in ignored:
-            continue
-        before = without_ignored(old.get(name), name, ignored)
-        after = without_ignored(new.get(name), name, ignored)
-        if comparable(before, type_, name) == comparable(after, type_, name):
-            if not _opaque(before):
-                continue
-            if before == SECRET:  # a secret on both sides: ciphertext says nothing about the value
-                may_change.append(name)
-            continue
-        (may_change if _opaque(before) or _opaque(after) else diffs).append(name)
-    return diffs, may_change
 
 
 def _opaque(value: Any) -> bool:
@@ -265,9 +330,11 @@ def comparable(value: Any, type_: str, name: str) -> Any:
     return value
 
 
-def stack_of(states: Iterable[State]) -> Optional[str]:
-    """The stack a set of states belongs to, from the stack resource's URN."""
+def stacks_of(states: Iterable[State]) -> set[tuple[str, str]]:
+    """The (stack, project) pairs the states' URNs name (`urn:pulumi:<stack>::<project>::...`)."""
+    found = set()
     for state in states:
-        if state["type"] == STACK_TYPE:
-            return state["urn"].split("::", 1)[0].removeprefix("urn:pulumi:")
-    return None
+        parts = state["urn"].removeprefix("urn:pulumi:").split("::")
+        if len(parts) >= 2:
+            found.add((parts[0], parts[1]))
+    return found

@@ -5,7 +5,9 @@ like `pulumi preview --json`, with engine-style URNs and each resource's options
 """
 
 import asyncio
+import hashlib
 import heapq
+import json
 import re
 from collections import Counter
 import logging
@@ -158,11 +160,12 @@ def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> li
         qualified_types[mock_urn], engine_urns[mock_urn] = qualified, urn
         if request.type == STACK_TYPE:
             stack_urn = mock_urn
+        raw_inputs = json_format.MessageToDict(request.object)
         state: dict[str, Any] = {
             "type": request.type,
             "urn": urn,
             "custom": bool(request.custom),
-            "inputs": plain(json_format.MessageToDict(request.object)),
+            "inputs": plain(raw_inputs),
             "protect": bool(request.protect),
             "retainOnDelete": bool(request.retainOnDelete),
             "ignoreChanges": list(request.ignoreChanges),
@@ -174,6 +177,9 @@ def _steps(registrations: list[tuple[str, Any]], stack: str, project: str) -> li
             provider_urn, _, provider_id = request.provider.rpartition("::")
             known_id = provider_id if provider_id not in ("", rpc.UNKNOWN) else UNKNOWN
             state["provider"] = f"{engine_urns.get(provider_urn, provider_urn)}::{known_id}"
+        digests = secret_digests(raw_inputs)
+        if digests:
+            state["secretDigests"] = digests
         if request.importId:  # the resource option `import`: the engine adopts the live resource
             state["importID"] = request.importId
         timeouts = {op: _seconds(getattr(request.customTimeouts, op)) for op in ("create", "update", "delete")
@@ -214,6 +220,40 @@ def _in_dependency_order(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if waiting[dependent] == 0:
                 heapq.heappush(ready, dependent)
     return ordered
+
+
+def secret_digests(inputs: dict[str, Any]) -> dict[str, str]:
+    """A digest of each input the program marked secret whose value synth knows: under `pulumi up`
+    a program learns only which top-level config keys are secret, so every value of such a key is
+    marked, the plain ones beside the `secure:` one too. Those plain values are in the stack file
+    already; their digest lets `synth --against` tell whether, say, a secret-marked `hashKey`
+    changed. A value holding a `secure:` one (which synth cannot decrypt) gets none."""
+    digests = {}
+    for name, value in inputs.items():
+        if not _holds_secret(value):
+            continue
+        revealed = json.dumps(_revealed(value), sort_keys=True)
+        if SECRET not in revealed:
+            digests[name] = "sha256:" + hashlib.sha256(revealed.encode()).hexdigest()[:32]
+    return digests
+
+
+def _holds_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get(rpc._special_sig_key) == rpc._special_secret_sig or any(map(_holds_secret, value.values()))
+    return isinstance(value, list) and any(map(_holds_secret, value))
+
+
+def _revealed(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return _revealed(value.get("value"))
+        return {key: _revealed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_revealed(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def plain(value: Any) -> Any:

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.__main__ import EXIT_INVALID, EXIT_REFUSED, EXIT_USAGE, main
 from pipeline.diff import against, normalised, read_previous
-from pipeline.guard import refusals
+from pipeline.guard import refusals, verdict
 from tests.conftest import GSI, KMS_KEY, ROOT, TABLE, USERS, synth_stack, synth_tables
 
 USERS_TABLE = "urn:pulumi:prod::koneksi-dynamodb::koneksi:dynamodb:Table$aws:dynamodb/table:Table::users-table"
@@ -165,7 +165,7 @@ def test_a_plan_of_another_stack_is_refused(capsys, tmp_path):
     staging = json.loads(json.dumps({"steps": synth_stack("staging").steps}))
     status, _, err = run(capsys, "--against", str(write(tmp_path, staging)))
     assert status == EXIT_USAGE
-    assert "holds stack staging, not prod" in err
+    assert "holds stack staging of project koneksi-dynamodb, not prod of project koneksi-dynamodb" in err
 
 
 @pytest.mark.parametrize("content, says", [
@@ -266,3 +266,102 @@ def test_a_record_the_guard_cannot_read_refuses_the_file(capsys, tmp_path, docum
     """Otherwise what it holds would look absent, and its table's deletion unguarded."""
     status, _, err = run(capsys, "--against", str(write(tmp_path, document)))
     assert status == EXIT_INVALID and "is not a resource with a `urn`, a `type` and `inputs`" in err
+
+
+# --- what offline cannot see, and names that would let the wrong table through ----------------
+
+def secret_plan(tables):
+    """A plan whose `tables` key holds a `secure:` value: under `pulumi up` every value of the key
+    is marked secret, so the table's key inputs are `[secret]` in the plan."""
+    from pipeline.mock_engine import run_program
+    from pipeline.stack_files import StackSettings
+    from tests.conftest import PROJECT
+    settings = StackSettings(values={"aws:region": "ap-southeast-1", f"{PROJECT}:tables": json.dumps(tables)},
+                             secret_keys=[f"{PROJECT}:tables"])
+    return run_program(ROOT, PROJECT, "prod", settings)
+
+
+def test_a_secret_among_the_tables_does_not_hide_a_key_change():
+    audit = {**USERS, "encryption": "[secret]"}  # a secret key ARN: synth reads its placeholder
+    before = secret_plan({"users": USERS, "audit": audit})
+    table = next(s["newState"] for s in before.steps if s["newState"]["type"] == TABLE)
+    assert table["inputs"]["hashKey"] == "[secret]" and table["secretDigests"]["hashKey"].startswith("sha256:")
+    previous = {s["urn"]: s["newState"] for s in before.steps}
+    assert {c.op for c in against(secret_plan({"users": USERS, "audit": audit}), previous)} == {"same"}
+    changes = against(secret_plan({"users": {**USERS, "hashKey": "email"}, "audit": audit}), previous)
+    [refused] = refusals(changes)
+    assert refused.render().startswith("this plan replaces table koneksi-prod-users (hashKey changes)")
+
+
+def test_a_key_input_the_diff_cannot_read_may_replace_and_is_refused(tmp_path, prod_plan):
+    """A stack export holds secrets as ciphertext: a secret-marked hashKey there cannot be compared."""
+    export = stack_export(prod_plan)
+    next(r for r in export["deployment"]["resources"] if r["urn"] == USERS_TABLE)["inputs"]["hashKey"] = CIPHERTEXT
+    changes = against(synth_stack("prod"), read_previous(write(tmp_path, export)))
+    table = next(c for c in changes if c.urn == USERS_TABLE)
+    assert (table.op, table.may_replace) == ("same", ["hashKey"])
+    assert refusals(changes)[0].render().startswith("this plan may replace table koneksi-prod-users")
+
+
+def test_a_value_known_only_after_deployment_is_the_deployed_one_when_its_source_stays():
+    """A replica's table ARN is unknown in the plan; the export has it. The table stays, so does it."""
+    tables = {"users": {**USERS, "stream": "NEW_AND_OLD_IMAGES", "replicas": ["eu-west-1"]}}
+    plan = synth_tables(tables, stack="prod")
+    previous = {s["urn"]: copy.deepcopy(s["newState"]) for s in plan.steps}
+    replica = next(s for s in previous.values() if s["type"] == "aws:dynamodb/tableReplica:TableReplica")
+    assert replica["inputs"]["globalTableArn"] == "[unknown]"
+    replica["inputs"]["globalTableArn"] = "arn:aws:dynamodb:ap-southeast-1:123456789012:table/koneksi-prod-users"
+    assert {c.op for c in against(plan, previous)} == {"same"} and refusals(against(plan, previous)) == []
+
+
+def test_a_replica_moving_to_a_new_key_may_be_replaced_and_is_refused():
+    key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    own = {"users": {**USERS, "encryption": "CUSTOMER_MANAGED", "replicas": [{"region": "eu-west-1", "kmsKeyArn": key}]}}
+    stack_key = {"users": {**USERS, "encryption": "CUSTOMER_MANAGED", "replicas": ["eu-west-1"]}}
+    previous = {s["urn"]: s["newState"] for s in synth_tables(own, stack="prod").steps}
+    changes = against(synth_tables(stack_key, stack="prod"), previous)
+    replica = next(c for c in changes if c.type == "aws:dynamodb/tableReplica:TableReplica")
+    assert "kmsKeyArn" in replica.may_replace
+    assert any(r.render().startswith("this plan may replace table replica users-replica-eu-west-1") for r in refusals(changes))
+
+
+def test_a_name_that_is_one_tables_key_and_anothers_name_lets_neither_through():
+    tables = {"users": USERS, "legacy": {**USERS, "name": "users"}}
+    previous = {s["urn"]: s["newState"] for s in synth_tables(tables, stack="prod").steps}
+    changes = against(synth_tables({name: {**table, "hashKey": "email"} for name, table in tables.items()},
+                                   stack="prod"), previous)
+    notes, refused = verdict(changes, ["users"], "prod")
+    assert len(refused) == 2 and "names 2 tables (legacy, users), so it lets none through" in notes[0]
+    assert {r.allow_as for r in refused} == {"legacy", "koneksi-prod-users"}  # never the ambiguous name
+    assert verdict(changes, ["koneksi-prod-users", "legacy"], "prod")[1] == []
+
+
+def test_the_key_of_a_protected_table_is_guarded_in_any_stack():
+    tables = {"users": {**USERS, "protect": True, "encryption": "CUSTOMER_MANAGED"}}
+    own_topic = {"snsTopicArn": "arn:aws:sns:ap-southeast-1:123456789012:ops"}  # else the topic keeps the key
+    previous = {s["urn"]: s["newState"] for s in synth_tables(tables, alarms=own_topic).steps}  # staging
+    changes = against(synth_tables({"users": {**tables["users"], "encryption": "AWS_MANAGED"}}, alarms=own_topic),
+                      previous)
+    assert [r.noun for r in refusals(changes)] == ["KMS key"]
+
+
+def test_a_renamed_table_is_allowed_by_its_old_name_too():
+    previous = {s["urn"]: s["newState"] for s in synth_tables({"users": USERS}, stack="prod").steps}
+    changes = against(synth_tables({"users": {**USERS, "name": "people"}}, stack="prod"), previous)
+    [refused] = refusals(changes)
+    assert refused.name == "koneksi-prod-users" and "name koneksi-prod-users -> people" in refused.render()
+    assert refusals(changes, ["koneksi-prod-users"]) == [] and refusals(changes, ["people"]) == []
+
+
+@pytest.mark.parametrize("field, value", [("parent", 5), ("ignoreChanges", 5), ("dependencies", [1])])
+def test_a_record_of_the_wrong_shape_is_refused_not_a_bug(capsys, tmp_path, prod_plan, field, value):
+    previous = copy.deepcopy(prod_plan)
+    step(previous, USERS_TABLE)["newState"][field] = value
+    status, _, err = run(capsys, "--against", str(write(tmp_path, previous)))
+    assert status == EXIT_INVALID and "is not a resource" in err
+
+
+def test_a_plan_of_another_project_is_refused(capsys, tmp_path, prod_plan):
+    other = json.loads(json.dumps(prod_plan).replace("::koneksi-dynamodb::", "::other::"))
+    status, _, err = run(capsys, "--against", str(write(tmp_path, other)))
+    assert status == EXIT_USAGE and "holds stack prod of project other" in err
