@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
@@ -56,9 +57,17 @@ def run(args: argparse.Namespace, pulumi_command: Optional[PulumiCommand] = None
         print(MISSING_CLI.format(command=args.command, stack=args.stack), file=sys.stderr)
         return EXIT_USAGE
     session = Session(args, project_root)
+    # The SDK reads the CLI's events in a thread of its own; an event it cannot parse (an op newer
+    # than this SDK) ends that thread with a traceback. Say it in one line instead: the run then
+    # ends without a summary, which is a failure, and the guard refuses what it did not see.
+    unreadable_event = threading.excepthook
+    threading.excepthook = lambda failure: session.say(
+        f"error: an engine event could not be read ({failure.exc_type.__name__}: {failure.exc_value}); is the "
+        "Pulumi CLI newer than this project's pulumi SDK? (`pulumi version`, requirements.txt)")
     try:
         return session.run(pulumi_command)
     finally:
+        threading.excepthook = unreadable_event
         session.finish()
 
 

@@ -35,6 +35,14 @@ def events(name: str) -> list[EngineEvent]:
     return [EngineEvent.from_json(json.loads(line)) for line in (EVENTS / f"{name}.jsonl").read_text().splitlines()]
 
 
+def _readable(line: str) -> Optional[EngineEvent]:
+    """An event as this SDK reads it, or None for one it cannot (the CLI writes it regardless)."""
+    try:
+        return EngineEvent.from_json(json.loads(line))
+    except ValueError:
+        return None
+
+
 class FakePulumi(PulumiCommand):
     """Stands in for the `pulumi` binary, whose `pulumi version` it never runs; `logs` maps an
     operation (`preview`, `up`, `preview-destroy`, `destroy`, `refresh`) to the log it replays."""
@@ -72,7 +80,7 @@ class FakePulumi(PulumiCommand):
         text = (EVENTS / f"{self.logs[operation]}.jsonl").read_text()
         with open(args[args.index("--event-log") + 1], "a", encoding="utf-8") as log:
             log.write(text)
-        self.last = [EngineEvent.from_json(json.loads(line)) for line in text.splitlines()]
+        self.last = [event for event in map(_readable, text.splitlines()) if event is not None]
         if "--plan" in args and not Path(args[args.index("--plan") + 1]).is_file():
             raise create_command_error(CommandResult("", "error: could not read the plan: no such file", 255))
         if any(e.diagnostic_event and e.diagnostic_event.severity == "error" for e in self.last):
@@ -338,3 +346,19 @@ def test_an_up_whose_preview_lost_a_step_is_refused(cli, capsys, monkeypatch, tm
     err = capsys.readouterr().err
     assert "the preview counts 4 changes, but only 3 reached the data-loss guard" in err
     assert fake.ran("up") is None
+
+
+def test_an_event_this_sdk_cannot_read_is_one_line_and_a_refusal(cli, capsys, monkeypatch, tmp_path):
+    """A CLI newer than the SDK may send an op the SDK's OpType lacks: its reader thread dies."""
+    lines = (EVENTS / "prod-preview-update.jsonl").read_text().splitlines()
+    position = next(i for i, line in enumerate(lines) if '"resourcePreEvent"' in line and '"op":"update"' in line)
+    lines[position] = lines[position].replace('"op":"update"', '"op":"frobnicate"')
+    for path in EVENTS.glob("*.jsonl"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "newer-preview.jsonl").write_text("\n".join(lines) + "\n")
+    monkeypatch.setitem(globals(), "EVENTS", tmp_path)
+    fake = FakePulumi(preview="newer-preview", up="prod-up-update")
+    status = cli(["up", "--stack", "prod", "--yes"], fake)
+    err = capsys.readouterr().err
+    assert status in (EXIT_REFUSED, 1) and fake.ran("up") is None
+    assert "an engine event could not be read (ValueError" in err and "Traceback" not in err
