@@ -1,6 +1,6 @@
 """One DynamoDB table as a component: the table first, then what hangs off it (its GSIs, one
-after another, auto-scaling, contributor insights, alarms). It hands out its own ARNs and what
-it is watched by, so other builders ask it rather than rebuild them from config."""
+after another, seed items, auto-scaling, contributor insights, alarms). It hands out its own ARNs
+and what it is watched by, so other builders ask it rather than rebuild them from config."""
 
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -12,6 +12,7 @@ from .config.capacity import OnDemand
 from .config.replicas import Replica
 from .config.table import GlobalSecondaryIndex, Table
 from .context import StackContext
+from .items import seed
 from .monitoring.alarms import create_alarm
 from .monitoring.catalogue import WatchedIndex, WatchedTable, table_alarms, watches
 from .naming import table_child, table_resource
@@ -80,6 +81,7 @@ class DynamoTable(pulumi.ComponentResource):
         previous: Optional[pulumi.Resource] = None
         for index_name, gsi in ({} if table.inline_indexes else table.global_secondary_indexes).items():
             previous = self.indexes[index_name] = self._index(key, table, index_name, gsi, previous)
+        self.items = seed(key, table, self.table, self)
         self.replicas = {replica.region: self._replica(ctx, key, table, replica) for replica in table.replica_list}
         if table.contributor_insights or watches(ctx.config.alarm_level, "comprehensive"):
             aws.dynamodb.ContributorInsights(table_child(key, "contributor-insights"), table_name=self.table.name,

@@ -117,7 +117,8 @@ TABLE_RULES = [
     ("table alarms take thresholds only", {**USERS, "alarms": {"email": "ops@example.com"}}, "alarms.email",
      "unknown key"),
     ("table threshold out of range", {**USERS, "alarms": {"latencyMs": 0}}, "alarms.latencyMs", "greater than 0"),
-    ("items not supported yet", {**USERS, "items": []}, "items", "not supported yet"),
+    ("seed items on an adopted table", {**USERS, "import": True, "items": [{"id": "admin"}]}, "items",
+     "new, empty table"),
 ]
 
 

@@ -5,9 +5,10 @@ from typing import Annotated, Any, Iterator, Literal, Optional, Union
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag
 
 from ..errors import SECRET_PLACEHOLDER, Problem, invalid
-from .base import ConfigModel, NotSecret, Whole, arn_in_stack, follows, rule
+from .base import ConfigModel, NotSecret, Text, Whole, arn_in_stack, follows, rule
 from .capacity import Capacity, OnDemand, object_or
 from .compliance import tier_of
+from .items import ItemSchema, SeedItem, empty_index_keys, seed_items
 from .limits import (ATTRIBUTE_NAME_MAX, INDEX_NAME, KMS_KEY_ARN, MAX_GSIS, MAX_INCLUDE_PER_INDEX, MAX_INCLUDE_PER_TABLE,
                      MAX_KEY_ATTRIBUTES_PER_SIDE, MAX_LSIS, RECOVERY_PERIOD_DAYS, TABLE_NAME)
 from .monitoring import Thresholds
@@ -133,7 +134,9 @@ class Table(ConfigModel):
         None, description="create the table from point-in-time recovery of another table; read at creation only, "
                           "keep it for the table's life (README, \"Restoring a table\")")
     alarms: Optional[Thresholds] = Field(None, description="per-table threshold overrides")
-    items: NotSupportedYet = Field(None, description="seed items")
+    items: list[dict[Text, Any]] = Field(
+        [], description="seed items, each a map of attribute → plain JSON value, typed from `attributes`; written "
+                        "once, never overwritten (README, \"Seed items\")")
 
     @property
     def provisioned(self) -> bool:
@@ -173,6 +176,16 @@ class Table(ConfigModel):
         if self.inline_indexes or every_index:
             names += [a for gsi in self.global_secondary_indexes.values() for a in gsi.key_attributes]
         return list(dict.fromkeys(names))
+
+    @property
+    def item_schema(self) -> ItemSchema:
+        """The TTL attribute holds epoch seconds: a number, listed or not."""
+        types = {**({self.ttl_attribute: "N"} if self.ttl_attribute else {}), **self.attributes}
+        return ItemSchema(self.hash_key, self.range_key, types)
+
+    @property
+    def seed_items(self) -> list[SeedItem]:
+        return seed_items(self.items, self.item_schema)[0]
 
     def settle(self, context):
         protected = bool(context.get("prod")) or tier_of(context).protected
@@ -275,6 +288,33 @@ class Table(ConfigModel):
             yield Problem(("ttlAttribute",), f"TTL attribute {self.ttl_attribute!r} is typed "
                           f"{self.attributes[self.ttl_attribute]}, but TTL needs a Number (epoch seconds)",
                           "use an attribute that holds epoch seconds as the ttlAttribute")
+
+    @rule("items", "attributes", "hash_key", "range_key", "ttl_attribute")
+    def _items_are_dynamodb_items(self, context):
+        # Until the keys are typed (`_table_keys` says so), no item's key can be judged.
+        if all(name in self.attributes for name in (self.hash_key, self.range_key) if name):
+            yield from seed_items(self.items, self.item_schema)[1]
+
+    @rule("items", "attributes", "hash_key", "range_key", "global_secondary_indexes", "local_secondary_indexes")
+    def _items_fill_index_keys(self, context):
+        table_keys = (self.hash_key, self.range_key)
+        yield from empty_index_keys(self.items, self.attributes, [name for name in self.key_attribute_names(True)
+                                                                  if name not in table_keys])
+
+    @rule("items", "import_")
+    def _items_seed_new_tables(self, context):
+        """A seed goes into a table this stack creates empty. An adopted or restored table holds
+        data already, where a seed item that exists fails `pulumi up` (the provider writes only
+        absent items) and one that does not mixes configured data into the table's own."""
+        if not self.items:
+            return
+        if self.import_:
+            yield Problem(("items",), "seed items go into a new, empty table, and this one is adopted (import) with its "
+                          "data", "remove items; once the table is adopted and `import` is gone, add only items the "
+                          "table does not hold yet (one it holds fails `pulumi up`)")
+        elif "restore" in self.written:
+            yield Problem(("items",), "seed items go into a new, empty table, and a restored table holds its source's "
+                          "items", "remove items: seed the source table, or write them with the application")
 
     @rule("replicas")
     def _replica_regions(self, context):
