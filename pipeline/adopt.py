@@ -130,8 +130,8 @@ def _why_left(resource: dict) -> str:
     if resource["type"] in (TARGET_TYPE, POLICY_TYPE):
         return "scales no table adopted here, or not by target tracking on a DynamoDB utilization metric"
     if resource["type"] == ITEM_TYPE:
-        return ("a table item: seed `items` are not supported yet. The item stays in the table; remove it from "
-                "Terraform's state with its table")
+        return ("a table item: it stays in the table, which holds its data already (an imported table takes no "
+                "seed `items`); remove it from Terraform's state with its table")
     return "not a DynamoDB table or its auto-scaling: it stays with Terraform"
 
 

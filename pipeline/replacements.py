@@ -29,6 +29,8 @@ REPLACED_WHEN: dict[str, tuple[str, ...]] = {
     INDEX: ("tableName", "indexName", "keySchemas", "projection", *REGION),
     # dynamodb/table_replica.go: global_table_arn, kms_key_arn, table_class_override.
     REPLICA: ("globalTableArn", "kmsKeyArn", "tableClassOverride", *REGION),
+    # dynamodb/table_item.go: table_name, hash_key, range_key; `item` updates in place (UpdateItem).
+    "aws:dynamodb/tableItem:TableItem": ("tableName", "hashKey", "rangeKey", *REGION),
     # dynamodb/contributor_insights.go
     "aws:dynamodb/contributorInsights:ContributorInsights": ("tableName", "indexName", *REGION),
     # kms/key.go, kms/alias.go

@@ -261,6 +261,24 @@ def _access_policy(i: State, plan: "References") -> list[str]:
     return facts
 
 
+def _table_item(i: State, plan: "References") -> list[str]:
+    table = plan.named_dependency(i, i.get("tableName"), "aws:dynamodb/table:Table", "table")
+    keys = [name for name in (i.get("hashKey"), i.get("rangeKey")) if name]
+    item = _document(i, "item")
+    if item is None:  # a secret anywhere in the item makes the whole input one
+        return [f"item of {table}", f"key {' + '.join(keys)}", "values secret"]
+
+    def shown(value: dict) -> str:
+        kind, content = next(iter(value.items()))
+        text = content if kind in ("N", "B") else json.dumps(content)
+        return f"{text if len(text) <= 40 else text[:37] + '...'} ({kind})"
+    names = [f"{name} ({next(iter(value))})" for name, value in item.items()]
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    return [f"item of {table}", "key " + ", ".join(f"{name} {shown(item[name])}" for name in keys if name in item),
+            f"{len(names)} attribute{'s' if len(names) != 1 else ''}: {', '.join(names[:10])}{more}",
+            "written once: later edits of its values in the config are not sent"]
+
+
 def _role(i: State, plan: "References") -> list[str]:
     principals = [s.get("Principal") for s in (_document(i, "assumeRolePolicy") or {}).get("Statement", [])]
     return [f"name {i.get('name')}", f"assumed by {', '.join(json.dumps(p) for p in principals)}"]
@@ -280,6 +298,7 @@ DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda i, plan: [f"policy {i.get('policyArn')}"],
     "aws:iam/policy:Policy": _access_policy,
     "aws:dynamodb/tableReplica:TableReplica": _replica,
+    "aws:dynamodb/tableItem:TableItem": _table_item,
     "aws:dynamodb/table:Table": _table,
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": _index,
     "aws:appautoscaling/target:Target": _target,
@@ -303,6 +322,7 @@ NOUNS = {  # type -> (singular, plural)
     "aws:dynamodb/table:Table": ("table", "tables"),
     "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex": ("global secondary index", "global secondary indexes"),
     "aws:dynamodb/tableReplica:TableReplica": ("table replica", "table replicas"),
+    "aws:dynamodb/tableItem:TableItem": ("table item", "table items"),
     "aws:appautoscaling/target:Target": ("scaling target", "scaling targets"),
     "aws:appautoscaling/policy:Policy": ("scaling policy", "scaling policies"),
     "aws:kms/key:Key": ("KMS key", "KMS keys"),

@@ -112,7 +112,7 @@ def test_what_cannot_be_mapped_is_named_with_the_reason(capsys, tmp_path):
     assert status == 0 and err == ""
     assert "check before" not in out  # nothing needs a second look
     assert "wrote" in out and "users" in out
-    assert "module.users.aws_dynamodb_table_item.admin: a table item: seed `items` are not supported yet" in out
+    assert "module.users.aws_dynamodb_table_item.admin: a table item: it stays in the table" in out
     assert "aws_iam_role.users_service: not a DynamoDB table or its auto-scaling" in out
     assert "aws_appautoscaling" not in out.split("terraform state rm")[0]  # every target and policy was mapped
     command = out.split("  terraform state rm ", 1)[1].splitlines()[0]

@@ -108,7 +108,7 @@ REFUSED = {
     "a number where text is meant": "      rangeKey: 5\n",
     "text where a boolean is meant": "      deletionProtection: 'yes'\n",
     "a key written without a value": "      restore:\n",
-    "not supported yet: table items": "      items: []\n",
+    "items: a list of text": "      items: [admin]\n",
     "not supported yet: dax": "  koneksi-dynamodb:dax: {}\n",
     "access: unknown level": "  koneksi-dynamodb:access: {app: {tables: [users], level: admin}}\n",
     "access: leading keys not a policy variable": "  koneksi-dynamodb:access: {app: {tables: [users], level: read, "
