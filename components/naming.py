@@ -6,11 +6,12 @@ its service's rules. Pulumi names a resource by type and name (its parent's *typ
 URN, its parent's name is not), so two tables' children of the same type need distinct names.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .config.limits import (BACKUP_PLAN_NAME, BACKUP_SELECTION_NAME, BACKUP_VAULT_NAME, DASHBOARD_NAME, IAM_ROLE_NAME,
-                            KMS_ALIAS, TOPIC_NAME, NameRule)
+from .config.limits import (BACKUP_PLAN_NAME, BACKUP_SELECTION_NAME, BACKUP_VAULT_NAME, DASHBOARD_NAME,
+                            DAX_CLUSTER_NAME, IAM_ROLE_NAME, KMS_ALIAS, TOPIC_NAME, NameRule)
 from .errors import Path, Problem, key_path
 
 
@@ -61,6 +62,16 @@ class StackNames:
 
     def access_policy(self, name: str) -> str:
         return f"{self.prefix}-dynamodb-{name}"
+
+    @property
+    def dax_cluster(self) -> str:
+        """The DAX cluster's name unless `dax.clusterName` is set: the prefix as DAX stores it,
+        in lowercase (its subnet and parameter groups take the same name)."""
+        return self.prefix.lower()
+
+    @property
+    def dax_role(self) -> str:
+        return f"{self.prefix}-dynamodb-dax"
 
     def dashboard(self, number: int) -> tuple[str, str]:
         """(resource name, dashboard name) of the stack's `number`th dashboard. Dashboards are
@@ -123,6 +134,25 @@ def backup_names(prefix: str) -> list[DerivedName]:
             DerivedName("backup selections", names.backup_selection, ("project",), BACKUP_SELECTION_NAME,
                         STACK_NAME_FIX),
             DerivedName("IAM roles", names.backup_role, ("project",), IAM_ROLE_NAME, STACK_NAME_FIX)]
+
+
+def dax_names(names: StackNames, cluster_name: Optional[str]) -> list[DerivedName]:
+    """The DAX role's name and, unless `dax.clusterName` gives it (checked as a field), the
+    cluster's, both reported under `dax`. A derived cluster name that breaks DAX's rule asks for
+    `dax.clusterName`, not a shorter project: DAX allows 20 characters, far fewer than any other
+    name the prefix starts."""
+    derived = [] if cluster_name is not None else [DerivedName(
+        "DAX clusters", names.dax_cluster, ("dax",), DAX_CLUSTER_NAME,
+        f"set dax.clusterName to 1-{DAX_CLUSTER_NAME.max_length} of {DAX_CLUSTER_NAME.allowed}, "
+        f"e.g. {dax_cluster_suggestion(names.prefix)!r}")]
+    return [*derived, DerivedName("IAM roles", names.dax_role, ("dax",), IAM_ROLE_NAME, STACK_NAME_FIX)]
+
+
+def dax_cluster_suggestion(prefix: str) -> str:
+    """A name DAX takes, close to `prefix`: what `dax.clusterName` could be."""
+    words = re.sub(r"[^a-z0-9]+", "-", prefix.lower()).strip("-")
+    name = re.sub(r"^[^a-z]+", "", words)[:DAX_CLUSTER_NAME.max_length].rstrip("-")
+    return name or "dax"
 
 
 def dashboard_name(names: StackNames, tables: int) -> DerivedName:

@@ -9,6 +9,7 @@ from .access import stack_access
 from .backup import stack_backup
 from .config.stack import StackConfig
 from .context import base_context
+from .dax import DaxCluster
 from .encryption import stack_keys
 from .monitoring.alarms import stack_alarms
 from .monitoring.dashboard import stack_dashboards
@@ -19,7 +20,7 @@ from .table import DynamoTable
 
 def program(config: StackConfig) -> dict[str, Any]:
     """Registers the stack's resources: its provider and keys, where alarms go, a component per
-    table, then what backs up, watches and reaches the tables. Returns the stack outputs."""
+    table, then what backs up, caches, watches and reaches the tables. Returns the stack outputs."""
     for warning in config.warnings:
         pulumi.log.warn(warning)
     keep_secret(config.secret_values)
@@ -29,8 +30,9 @@ def program(config: StackConfig) -> dict[str, Any]:
 
     tables = {key: DynamoTable(ctx, key, table) for key, table in config.tables.items()}
     backup = stack_backup(ctx, list(tables.values()))
+    dax = DaxCluster(ctx, config.dax, {key: table.arns for key, table in tables.items()}) if config.dax else None
     stack_alarms(ctx)
-    dashboards = stack_dashboards(ctx, [table.watched for table in tables.values()])
+    dashboards = stack_dashboards(ctx, [table.watched for table in tables.values()], dax.watched if dax else None)
     outputs = {
         "tables": {key: table.outputs for key, table in tables.items()},
         "alarmTopicArn": ctx.alarm_topic_arn,
@@ -38,6 +40,8 @@ def program(config: StackConfig) -> dict[str, Any]:
         "dashboardNames": [dashboard.dashboard_name for dashboard in dashboards],
         **({"backupVaultName": backup.vault.name, "backupPlanId": backup.plan.id} if backup else {}),
     }
+    if dax:
+        outputs["dax"] = dax.outputs
     if config.access:
         outputs["accessPolicyArns"] = {name: policy.arn for name, policy in stack_access(ctx, tables).items()}
     if config.network:

@@ -10,6 +10,8 @@ from pipeline.mock_engine import run_program
 
 PROVISIONED = {**USERS, "billingMode": "PROVISIONED", "capacity": {"read": 5, "write": 5}}
 SORTED = {"attributes": {"pk": "S", "sk": "S", "lsk": "S"}, "hashKey": "pk", "rangeKey": "sk"}
+DAX = {"tables": ["users"], "nodeType": "dax.r5.large", "subnetIds": ["subnet-0123456789abcdef0"],
+       "securityGroupIds": ["sg-0123456789abcdef0"]}
 
 
 def gsi(**index):
@@ -152,8 +154,7 @@ STACK_RULES = [
     ("compliance unknown", dict(compliance="pci"), ("compliance",), "commercial"),
     ("project with spaces", dict(project="my project"), ("project",), "not usable in the names"),
     ("derived name too long", dict(project="p" * 250), ("tables", "users"), "set the table's `name`"),
-    *[(f"{key} not supported yet", {key: {"x": 1}}, (key,), "not supported yet")
-      for key in ("dax",)],
+    ("unknown dax key", dict(dax={"nodes": 3}), ("dax", "nodes"), "valid keys here"),
     ("alarm email malformed", dict(alarms={"email": "ops"}), ("alarms", "email"), "ops@example.com"),
     ("alarm topic ARN malformed", dict(alarms={"snsTopicArn": "ops-topic"}), ("alarms", "snsTopicArn"),
      "arn:aws:sns:"),
@@ -198,9 +199,9 @@ def test_two_tables_cannot_share_a_physical_name():
 
 def test_every_problem_of_the_file_is_reported_in_one_run():
     found = problems({"users": {**USERS, "stream": "ALL", "tableClass": "X"}, "orders": {"hashKey": "id"}},
-                     dax={"nodes": 3})
+                     dax={**DAX, "nodeType": "r5.large"})
     assert {p.path for p in found} == {("tables", "users", "stream"), ("tables", "users", "tableClass"),
-                                       ("tables", "orders", "attributes"), ("dax",)}
+                                       ("tables", "orders", "attributes"), ("dax", "nodeType")}
 
 
 def test_the_message_names_file_key_reason_and_fix():
@@ -288,9 +289,9 @@ def test_a_file_with_mistakes_of_every_kind_reports_them_all_at_once():
     found = problems({"users": {**USERS, "stream": "ALL", "hashKey": "nope", "capacity": {"read": 1, "write": 1}},
                       "a": {**USERS, "name": "dup-name"}, "b": {**USERS, "name": "dup-name"},
                       "orders": {"hashKey": "id"}},
-                     tags={"aws:team": "x"}, dax={"nodes": 3}, region="eu-west-9")
+                     tags={"aws:team": "x"}, dax={**DAX, "subnetIds": ["subnet-1"]}, region="eu-west-9")
     assert {p.path for p in found} == {
-        ("aws", "region"), ("tags", "aws:team"), ("dax",),
+        ("aws", "region"), ("tags", "aws:team"), ("dax", "subnetIds", 0),
         ("tables", "users", "stream"),  # a field
         ("tables", "users", "hashKey"), ("tables", "users", "capacity"),  # the table's own rules
         ("tables", "b", "name"),  # across tables

@@ -138,3 +138,50 @@ IAM_POLICY_NAME = NameRule("IAM policy name", re.compile(r"[A-Za-z0-9_+=,.@-]+")
 # IAM quotas: a managed policy's document has at most 6,144 characters, white space not counted
 # (IAM user guide, "IAM and AWS STS quotas").
 MAX_MANAGED_POLICY_CHARACTERS = 6144
+
+# DAX. botocore dax/2017-04-19 carries no pattern or bound for these: the rules are the API
+# reference's words (CreateCluster). ClusterName: "1 to 20 alphanumeric characters or hyphens. The
+# first character must be a letter. A name cannot end with a hyphen or contain two consecutive
+# hyphens"; DAX stores it in lowercase, and terraform-provider-aws (dax/cluster.go, which
+# pulumi-aws wraps) takes only lowercase.
+DAX_CLUSTER_NAME = NameRule("DAX cluster name", re.compile(r"[a-z](-?[a-z0-9])*"), 20, 1,
+                            "a-z, 0-9 and '-', starting with a letter, without '--' or a trailing '-'")
+# ReplicationFactor: "1 will create a single-node cluster ... between 3 (one primary and two read
+# replicas) and 10 (one primary and nine read replicas)". The developer guide ("DAX cluster
+# components") allows 11 nodes; the API reference's 10 is the bound the API documents for this field.
+DAX_REPLICATION_FACTOR = (1, 10)
+# DynamoDB developer guide, "DAX cluster components": "For production usage, we strongly recommend
+# using DAX with at least three nodes, where each node is placed in different Availability Zones.
+# Three nodes are required for a DAX cluster to be fault-tolerant."
+DAX_FAULT_TOLERANT_NODES = 3
+# NodeType is free text in the API, whose docs point to the DynamoDB pricing page for the list. The
+# list here is the AWS CloudFormation resource specification's allowed values of AWS::DAX::Cluster
+# NodeType (us-east-1; as generated into cue-sh/cfn-cue, aws/useast1/DAX.cue), agreeing with the
+# developer guide's "Sizing your DAX cluster" (dax.r5.large to 24xlarge) and "Burstable
+# performance instances" (T2 and T3 small and medium). Family -> sizes.
+DAX_NODE_TYPES = {
+    "r3": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge"),
+    "r4": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"),
+    "r5": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"),
+    "t2": ("small", "medium"),
+    "t3": ("small", "medium"),
+}
+# DynamoDB developer guide, "Quotas in Amazon DynamoDB" (DAX): up to 20 subnets per subnet group.
+MAX_DAX_SUBNETS = 20
+# Developer guide, "Managing DAX clusters" (Configuring TTL settings): the item and query caches keep
+# entries 5 minutes by default (AWS's default parameter group); no maximum is documented.
+DAX_DEFAULT_TTL_MILLIS = 300000
+# The regions whose `dax` endpoint botocore's endpoints.json lists (botocore 1.44.5; the AWS General
+# Reference, "DynamoDB Accelerator endpoints", is the authority): every commercial region but
+# me-central-1 and me-south-1, both China regions, both GovCloud regions, no ISO or EUSC region.
+DAX_REGIONS = (
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1",
+    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "il-central-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1",
+    "us-west-1", "us-west-2",
+)
+# IAM quotas: a role's inline policies hold at most 10,240 characters together, white space not
+# counted (IAM user guide, "IAM and AWS STS quotas": role policy size).
+MAX_ROLE_POLICY_CHARACTERS = 10240

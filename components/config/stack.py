@@ -6,25 +6,28 @@ from typing import Annotated, Iterator, Literal, Optional, Union
 from pydantic import BeforeValidator, Field, PrivateAttr, Tag
 
 from ..access_policy import Grantable, access_document
+from ..dax_policy import dax_role_document
 from ..endpoint_policy import MAX_CHARACTERS as MAX_POLICY_CHARACTERS
 from ..endpoint_policy import endpoint_policy
 from ..errors import Problem, key_path
-from ..monitoring.catalogue import WatchedIndex, WatchedTable, account_alarms, table_alarms
+from ..monitoring.catalogue import (WatchedCluster, WatchedIndex, WatchedTable, account_alarms, cluster_alarms,
+                                   table_alarms)
 from ..monitoring.metrics import InsightsQuery
-from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, backup_names, dashboard_name, name_problems, scaling_policy,
-                      stack_resource_names, table_child, table_resource)
+from ..naming import (ALARM_NAMES, DerivedName, StackNames, arn, backup_names, dashboard_name, dax_names, name_problems,
+                      scaling_policy, stack_resource_names, table_child, table_resource)
 from .access import Access, AccessKey, access_problems
 from .backup import Backup, BackupRule, backup_setting
 from .base import ConfigModel, NotSecret, matching, rule
 from .capacity import object_or
 from .compliance import COMMERCIAL, TIERS, Tier
-from .limits import (ALARM_NAME, DYNAMODB_TABLE_ARN, IAM_POLICY_NAME, MAX_BACKUP_SELECTION_RESOURCES,
-                     MAX_MANAGED_POLICY_CHARACTERS, MAX_METRICS_INSIGHTS_ALARMS, MAX_TAGS, NAME_PART,
-                     SCALING_POLICY_NAME, TABLE_NAME, partition_of)
+from .dax import Dax, dax_table_problems
+from .limits import (ALARM_NAME, DAX_REGIONS, DYNAMODB_TABLE_ARN, IAM_POLICY_NAME, MAX_BACKUP_SELECTION_RESOURCES,
+                     MAX_MANAGED_POLICY_CHARACTERS, MAX_METRICS_INSIGHTS_ALARMS, MAX_ROLE_POLICY_CHARACTERS, MAX_TAGS,
+                     NAME_PART, SCALING_POLICY_NAME, TABLE_NAME, partition_of)
 from .monitoring import StackAlarms, Thresholds
 from .network import Network
 from .provider import AwsConfig
-from .table import NotSupportedYet, Table
+from .table import Table
 from .tags import COMPLIANCE_TAG, ENVIRONMENT_TAG, Tags
 
 PRODUCTION = "prod"
@@ -59,7 +62,7 @@ class StackConfig(ConfigModel):
                                object_or("as bool"), BeforeValidator(backup_setting)]] = Field(
         None, description="the AWS Backup plan of the stack's tables, or `false`; default: the compliance tier's rules")
     access: dict[AccessKey, Access] = Field({}, description="IAM managed policies that grant tables (see Access)")
-    dax: NotSupportedYet = None
+    dax: Optional[Dax] = Field(None, description="a DAX cluster in front of some of the tables (see DAX)")
 
     # Set by the reader (`reader.parse_stack_config`).
     _secret_values: dict[str, frozenset] = PrivateAttr(default_factory=dict)
@@ -133,6 +136,12 @@ class StackConfig(ConfigModel):
     @property
     def names(self) -> StackNames:
         return StackNames(self.prefix, self.aws.region)
+
+    @property
+    def dax_cluster_name(self) -> Optional[str]:
+        if self.dax is None:
+            return None
+        return self.dax.cluster_name or self.names.dax_cluster
 
     @property
     def tier(self) -> Tier:
@@ -211,10 +220,12 @@ class StackConfig(ConfigModel):
                 yield Problem(("access", name), f"its policy would have {size} characters; IAM allows "
                               f"{MAX_MANAGED_POLICY_CHARACTERS} in a managed policy", "split it into two entries")
 
-    def grantable(self, key: str, account: str) -> Grantable:
-        """The ARNs `access` grants of a table (the table component hands out the same)."""
+    def grantable(self, key: str, account: str, replicas: bool = True) -> Grantable:
+        """The ARNs `access` grants of a table (the table component hands out the same); without
+        `replicas`, those of the stack's region only."""
         table = self.tables[key]
-        name, regions = self.physical_name(key, table), [self.region, *(r.region for r in table.replica_list)]
+        name = self.physical_name(key, table)
+        regions = [self.region, *(r.region for r in table.replica_list if replicas)]
         indexes = [*table.global_secondary_indexes, *table.local_secondary_indexes]
         return Grantable(tables=[arn(self.partition, "dynamodb", region, account, table_resource(name))
                                  for region in regions],
@@ -222,6 +233,51 @@ class StackConfig(ConfigModel):
                                   for region in regions for index in indexes],
                          streams=[arn(self.partition, "dynamodb", region, account, f"{table_resource(name)}/stream/*")
                                   for region in regions])
+
+    @rule("dax", "tables")
+    def _dax_caches_tables_of_the_stack(self, context):
+        if self.dax:
+            yield from dax_table_problems(self.dax, self.tables)
+
+    @rule("dax", "aws")
+    def _dax_in_a_region_with_dax(self, context):
+        if self.dax and self.region not in DAX_REGIONS:
+            served = [region for region in DAX_REGIONS if partition_of(region) == self.partition]
+            yield Problem(("dax",), f"DAX is not offered in {self.region}",
+                          "remove dax, or deploy the stack to a region DAX serves" +
+                          (f": {', '.join(served)}" if served else f" (none in partition {self.partition})"))
+
+    @rule("dax", "tables", "project", "environment", "aws")
+    def _dax_role_policy_fits(self, context):
+        if not self.dax or any(key not in self.tables for key in self.dax.tables):
+            return
+        size = len(json.dumps(self.dax_role_document("0" * 12), separators=(",", ":")))
+        if size > MAX_ROLE_POLICY_CHARACTERS:
+            yield Problem(("dax", "tables"), f"the cluster's role policy would have {size} characters; IAM allows "
+                          f"{MAX_ROLE_POLICY_CHARACTERS} in a role's inline policies",
+                          "cache fewer tables (or tables with fewer indexes) in this cluster")
+
+    @rule("dax", "access")
+    def _dax_bypasses_fine_grained_access(self, context):
+        """Warned: DAX authorizes what passes through it with its own role alone (DynamoDB
+        developer guide, "DAX access control")."""
+        warnings = context.get("warnings")
+        if not self.dax or warnings is None:
+            return ()
+        for name, entry in self.access.items():
+            cached = [key for key in entry.tables if key in self.dax.tables]
+            if cached and (entry.leading_keys or entry.attributes):
+                warnings.append(f"{key_path(('access', name))}: requests through the DAX cluster to "
+                                f"{', '.join(cached)} are authorized by the cluster's role, not by this policy's "
+                                "leadingKeys or attributes conditions: keep such callers off the cluster")
+        return ()
+
+    def dax_role_document(self, account: str) -> dict:
+        """The DAX role's policy as the config check measures it (the component builds the same
+        from the ARNs the tables hand out)."""
+        grantables = [self.grantable(key, account, replicas=False) for key in self.dax.tables]
+        return dax_role_document([arn for grantable in grantables for arn in grantable.tables],
+                                 [arn for grantable in grantables for arn in grantable.indexes])
 
     @rule("backup", "compliance", "tables")
     def _backups_meet_the_tier(self, context):
@@ -305,6 +361,24 @@ class StackConfig(ConfigModel):
     @rule("tables", "project", "environment", "alarms", "backup")
     def _derived_names(self, context):
         yield from name_problems(self.derived_names())
+
+    @rule("dax", "tables", "project", "environment", "alarms", "backup")
+    def _dax_names(self, context):
+        """DAX's names fit their rules and clash with none of the stack's: only problems of
+        `dax` are reported here, `_derived_names` reports the rest (and runs while `dax` is invalid)."""
+        if self.dax:
+            yield from (problem for problem in name_problems([*self.derived_names(), *self.dax_derived_names()])
+                        if problem.path[:1] == ("dax",))
+
+    def dax_derived_names(self) -> Iterator[DerivedName]:
+        yield from dax_names(self.names, self.dax.cluster_name)
+        yield from (DerivedName(ALARM_NAMES, spec.name, ("dax",), ALARM_NAME,
+                                "set a shorter dax.clusterName (the cluster's alarm names start with it)")
+                    for spec in cluster_alarms(self.watched_cluster(), self.alarm_level))
+
+    def watched_cluster(self) -> WatchedCluster:
+        """What the alarm catalogue watches of the DAX cluster, by its name as configured."""
+        return WatchedCluster(self.dax_cluster_name, self.dax_cluster_name)
 
     @rule("tables", "project", "environment", "aws")
     def _dashboard_names_fit(self, context):

@@ -8,13 +8,13 @@ import pulumi_aws as aws
 from ..config.monitoring import Thresholds
 from ..context import StackContext
 from .catalogue import AlarmSpec, Utilization, account_alarms
-from .metrics import NAMESPACE, InsightsQuery, Metric
+from .metrics import InsightsQuery, Metric
 
 
 def _watching(watched) -> dict:
     """The MetricAlarm arguments that say what an alarm judges."""
     if isinstance(watched, Metric):
-        return dict(namespace=NAMESPACE, metric_name=watched.name, dimensions=watched.dimensions or None,
+        return dict(namespace=watched.namespace, metric_name=watched.name, dimensions=watched.dimensions or None,
                     statistic=watched.statistic, period=watched.period)
     if isinstance(watched, InsightsQuery):
         # The provider sends return_data false unless set (terraform-provider-aws, metric_query).
@@ -23,7 +23,7 @@ def _watching(watched) -> dict:
             label=f"{watched.metric}, all {watched.split_by} values")])
     return dict(metric_queries=[*(aws.cloudwatch.MetricAlarmMetricQueryArgs(
         id=id_, return_data=False, metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
-            namespace=NAMESPACE, metric_name=metric.name, dimensions=metric.dimensions, stat=metric.statistic,
+            namespace=metric.namespace, metric_name=metric.name, dimensions=metric.dimensions, stat=metric.statistic,
             period=metric.period))
         for id_, metric in (("consumed", watched.consumed), ("provisioned", watched.provisioned))),
         aws.cloudwatch.MetricAlarmMetricQueryArgs(id="utilization", expression=Utilization.expression,

@@ -1,5 +1,7 @@
 """What is watched at each level: AWS's recommended alarms for DynamoDB (CloudWatch user guide,
-"Best practice alarm recommendations for AWS services", DynamoDB), as plain data.
+"Best practice alarm recommendations for AWS services", DynamoDB), and the DAX cluster's alarms
+(DynamoDB developer guide, "Monitoring DAX" and "Creating CloudWatch alarms to monitor DAX"), as
+plain data.
 
 The alarm builder creates these; the config check reads the same list to prove every alarm name
 is unique and fits before anything is deployed.
@@ -11,8 +13,9 @@ from typing import Union
 import pulumi
 
 from .metrics import (DIMENSIONS, KEY_OPERATIONS, Metric, Watched, account_capacity_utilization,
-                      conditional_check_failures, consumed_capacity, provisioned_capacity, replication_latency,
-                      request_latency, system_errors, throttle_events, ttl_deletions, user_errors)
+                      conditional_check_failures, consumed_capacity, dax_cache_memory_utilization, dax_cpu_utilization,
+                      dax_requests, provisioned_capacity, replication_latency, request_latency, system_errors,
+                      throttle_events, ttl_deletions, user_errors)
 
 LEVELS = ("basic", "enhanced", "comprehensive")  # each watches all the one before it does
 
@@ -44,6 +47,12 @@ CLIENT_ERRORS = Judgement(datapoints=10, treat_missing_data="notBreaching")
 REPLICATION = Judgement(datapoints=15, treat_missing_data="notBreaching")
 # TTL deletions in 5-minute sums: three in a row over the threshold is a mass expiry.
 EXPIRY = Judgement(datapoints=3, treat_missing_data="notBreaching")
+# A DAX fault: AWS's example alarm judges one 60-second sum ("Creating CloudWatch alarms to monitor
+# DAX"). DAX publishes only non-zero values, so no data is no fault.
+DAX_FAULTS = Judgement(datapoints=1, treat_missing_data="notBreaching")
+# A node's CPU or cache memory: five minutes over is load, not a blip. Both are published while the
+# cluster runs, so a gap keeps the alarm's state.
+SATURATION = Judgement(datapoints=5, treat_missing_data="missing")
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,36 @@ class WatchedTable:
     provisioned: bool
     expires_items: bool = False  # a TTL attribute
     replica_regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WatchedCluster:
+    name: str  # as configured
+    cluster_id: pulumi.Input[str]  # the deployed cluster's name, so its alarms wait for it
+
+
+def cluster_alarms(cluster: WatchedCluster, level: str) -> list[AlarmSpec]:
+    """A DAX cluster's alarms: at every level what AWS says to watch at the least ("Monitoring
+    DAX": CPU utilization, throttled requests; error rates low), and from enhanced the cache's
+    memory, whose exhaustion throttles writes, and user errors."""
+    name, cluster_id = cluster.name, cluster.cluster_id
+    specs = [
+        AlarmSpec("faultRequests", f"{name}-dax-fault-requests", f"DAX cluster {name} fails requests with internal "
+                  "errors", DAX_FAULTS, "fault_requests", dax_requests("Fault", cluster_id)),
+        AlarmSpec("throttledRequests", f"{name}-dax-throttled-requests", f"DAX cluster {name} throttles requests: "
+                  "its nodes are at capacity", THROTTLING, "throttled_requests", dax_requests("Throttled", cluster_id)),
+        AlarmSpec("cpuUtilization", f"{name}-dax-cpu-utilization", f"A node of DAX cluster {name} is busy",
+                  SATURATION, "cpu_utilization_percent", dax_cpu_utilization(cluster_id)),
+    ]
+    if watches(level, "enhanced"):
+        specs += [
+            AlarmSpec("cacheMemoryUtilization", f"{name}-dax-cache-memory-utilization",
+                      f"The cache of a node of DAX cluster {name} is nearly full (at 100% DAX throttles writes)",
+                      SATURATION, "cache_memory_utilization_percent", dax_cache_memory_utilization(cluster_id)),
+            AlarmSpec("errorRequests", f"{name}-dax-error-requests", f"DAX cluster {name} answers requests with user "
+                      "errors", CLIENT_ERRORS, "error_requests", dax_requests("Error", cluster_id)),
+        ]
+    return specs
 
 
 def table_alarms(table: WatchedTable, level: str) -> list[AlarmSpec]:

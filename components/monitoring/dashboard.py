@@ -1,5 +1,6 @@
 """The stack's CloudWatch dashboards: a row per table (GSIs included) of consumed vs provisioned
-capacity, throttles, errors and latency, drawn from the same metrics as the alarms.
+capacity, throttles, errors and latency, and a row for the DAX cluster, drawn from the same metrics
+as the alarms.
 
 CloudWatch allows 500 widgets and 2,500 metrics per dashboard, counting metrics drawn only as
 inputs of math, and 500 metrics per widget (CloudWatch user guide, "CloudWatch service quotas",
@@ -10,21 +11,24 @@ fits as well as a hundred small ones.
 
 import json
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Optional, Union
 
 import pulumi_aws as aws
 
 from ..context import StackContext
-from .catalogue import WatchedTable
-from .metrics import (DIMENSIONS, KEY_OPERATIONS, InsightsQuery, Metric, account_capacity_utilization,
-                      conditional_check_failures, consumed_capacity, provisioned_capacity, replication_latency,
-                      request_latency, system_errors, throttle_events, ttl_deletions, user_errors)
+from .catalogue import WatchedCluster, WatchedTable
+from .metrics import (DAX_CACHES, DIMENSIONS, KEY_OPERATIONS, InsightsQuery, Metric, account_capacity_utilization,
+                      conditional_check_failures, consumed_capacity, dax_cache, dax_cache_memory_utilization,
+                      dax_client_connections, dax_cpu_utilization, dax_estimated_size, dax_evicted_size, dax_requests,
+                      provisioned_capacity, replication_latency, request_latency, system_errors, throttle_events,
+                      ttl_deletions, user_errors)
 
 MAX_WIDGETS = 500
 MAX_METRICS = 2500
 WIDTH, HEIGHT = 6, 6
 GRID_COLUMNS = 24
 ACCOUNT_ROW = "account:"  # the title's start of the account's widgets; a table's start with its name
+DAX_ROW = "dax:"  # the title's start of the DAX cluster's widgets, then the cluster's name
 
 
 @dataclass(frozen=True)
@@ -130,12 +134,35 @@ def account_row() -> list[Widget]:
             Widget(f"{ACCOUNT_ROW} client errors", [Line(user_errors(), {"label": "UserErrors"})])]
 
 
-def stack_dashboards(ctx: StackContext, tables: list[WatchedTable]) -> list[aws.cloudwatch.Dashboard]:
-    """The body is plain JSON built from the tables' names as configured, so `synth` shows it
-    whole and the dashboards need not wait for the tables. The first dashboard starts with the
-    account's row."""
+def cluster_row(cluster: WatchedCluster) -> list[Widget]:
+    """What the DAX cluster's alarms watch, and what tells whether it caches well: hits against
+    misses of each cache, and the size it holds against what it evicts."""
+    name = cluster.name
+    return [
+        Widget(f"{DAX_ROW} {name} CPU and cache memory", [
+            Line(dax_cpu_utilization(name), {"label": "CPU, busiest node"}),
+            Line(dax_cache_memory_utilization(name), {"label": "cache memory, fullest node"})]),
+        Widget(f"{DAX_ROW} {name} requests", [
+            Line(dax_requests(kind, name), {"label": label}) for kind, label in (
+                ("Total", "all"), ("Throttled", "throttled"), ("Error", "user errors"), ("Fault", "faults"))]),
+        Widget(f"{DAX_ROW} {name} cache hits and misses", [
+            Line(dax_cache(cache, outcome, name), {"label": f"{cache.lower()} {outcome.lower()}"})
+            for cache in DAX_CACHES for outcome in ("Hits", "Misses")]),
+        Widget(f"{DAX_ROW} {name} size and connections", [
+            Line(dax_estimated_size(name), {"label": "estimated cached bytes"}),
+            Line(dax_evicted_size(name), {"label": "evicted bytes"}),
+            Line(dax_client_connections(name), {"label": "client connections", "yAxis": "right"})]),
+    ]
+
+
+def stack_dashboards(ctx: StackContext, tables: list[WatchedTable],
+                     cluster: Optional[WatchedCluster] = None) -> list[aws.cloudwatch.Dashboard]:
+    """The body is plain JSON built from the tables' and the cluster's names as configured, so
+    `synth` shows it whole and the dashboards need not wait for them. The first dashboard starts
+    with the account's row, then the DAX cluster's."""
+    rows = [account_row(), *([cluster_row(cluster)] if cluster else []), *(table_row(table) for table in tables)]
     dashboards = []
-    for number, page in enumerate(pages([account_row(), *(table_row(table) for table in tables)]), start=1):
+    for number, page in enumerate(pages(rows), start=1):
         resource_name, dashboard_name = ctx.names.dashboard(number)
         body = {"widgets": laid_out(page, ctx.region)}
         dashboards.append(aws.cloudwatch.Dashboard(resource_name, dashboard_name=dashboard_name,

@@ -1,6 +1,7 @@
-"""The DynamoDB metrics this program watches, defined once: alarms and dashboards both read them
-from here, so the two never disagree. Dimensions are those CloudWatch publishes each metric with
-(DynamoDB developer guide, "DynamoDB metrics and dimensions")."""
+"""The DynamoDB and DAX metrics this program watches, defined once: alarms and dashboards both read
+them from here, so the two never disagree. Each metric carries its namespace. Dimensions are those
+CloudWatch publishes each metric with (DynamoDB developer guide, "DynamoDB metrics and dimensions"
+and "DAX metrics and dimensions")."""
 
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -8,6 +9,7 @@ from typing import Optional, Union
 import pulumi
 
 NAMESPACE = "AWS/DynamoDB"
+DAX_NAMESPACE = "AWS/DAX"
 KEY_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "Query")
 DIMENSIONS = ("Read", "Write")
 # The `Operation` values SystemErrors is published for (DynamoDB developer guide, "DynamoDB
@@ -23,13 +25,14 @@ class Metric:
     statistic: str
     dimensions: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     period: int = 60
+    namespace: str = NAMESPACE
 
     # A dashboard counts every metric it draws against its quota, hidden ones included.
     metric_count = 1
 
     def widget_line(self, **options) -> list:
         """The metric as a line of a CloudWatch dashboard widget."""
-        line: list = [NAMESPACE, self.name]
+        line: list = [self.namespace, self.name]
         for key, value in self.dimensions.items():
             line += [key, value]
         return [*line, {"stat": self.statistic, "period": self.period, **options}]
@@ -113,3 +116,46 @@ def replication_latency(table_name, receiving_region: str) -> Metric:
     """Published in the region writes come from, per region they go to (DynamoDB developer guide,
     "Monitoring global tables")."""
     return Metric("ReplicationLatency", "Average", {"TableName": table_name, "ReceivingRegion": receiving_region})
+
+
+# DAX publishes per cluster (`ClusterId`, the cluster's name) and per node, and only non-zero
+# values ("DAX metrics and dimensions"). Utilizations are read as Maximum: one busy node (the
+# primary takes every write) is trouble before the average shows it.
+DAX_CACHES = ("Item", "Query", "Scan")
+
+
+def _dax(name: str, statistic: str, cluster_id) -> Metric:
+    return Metric(name, statistic, {"ClusterId": cluster_id}, namespace=DAX_NAMESPACE)
+
+
+def dax_cpu_utilization(cluster_id) -> Metric:
+    return _dax("CPUUtilization", "Maximum", cluster_id)
+
+
+def dax_cache_memory_utilization(cluster_id) -> Metric:
+    """"If CacheMemoryUtilization reaches 100% on any node, write requests will be throttled"."""
+    return _dax("CacheMemoryUtilization", "Maximum", cluster_id)
+
+
+def dax_requests(kind: str, cluster_id) -> Metric:
+    """`Total`, `Throttled` (by a node or the cluster, DynamoDB's own throttles not counted), `Error`
+    (user errors, throttles included), `Fault` (internal errors) requests."""
+    return _dax(f"{kind}RequestCount", "Sum", cluster_id)
+
+
+def dax_cache(cache: str, outcome: str, cluster_id) -> Metric:
+    """Hits or misses of the item, query or scan cache."""
+    return _dax(f"{cache}Cache{outcome}", "Sum", cluster_id)
+
+
+def dax_client_connections(cluster_id) -> Metric:
+    return _dax("ClientConnections", "Maximum", cluster_id)
+
+
+def dax_estimated_size(cluster_id) -> Metric:
+    return _dax("EstimatedDbSize", "Maximum", cluster_id)
+
+
+def dax_evicted_size(cluster_id) -> Metric:
+    """Bytes evicted: growing with the miss rate, it calls for a larger node type."""
+    return _dax("EvictedSize", "Sum", cluster_id)
