@@ -32,6 +32,8 @@ _TABLE_NUMBERS = {
 NUMBERS_FEED: dict[str, dict[str, tuple[str, ...]]] = {
     f"{NAMESPACE}:tables": _TABLE_NUMBERS,
     f"{NAMESPACE}:alarms": {"aws:cloudwatch/metricAlarm:MetricAlarm": ("threshold",)},
+    f"{NAMESPACE}:dax": {"aws:dax/cluster:Cluster": ("replication_factor",),
+                         "aws:cloudwatch/metricAlarm:MetricAlarm": ("threshold",)},
 }
 
 

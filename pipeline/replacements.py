@@ -52,7 +52,15 @@ REPLACED_WHEN: dict[str, tuple[str, ...]] = {
     # sns/topic.go, sns/topic_subscription.go (topic_arn is `topic` in Pulumi)
     "aws:sns/topic:Topic": ("name", "namePrefix", "fifoTopic", *REGION),
     "aws:sns/topicSubscription:TopicSubscription": ("topic", "protocol", "endpoint", *REGION),
-    # iam/role.go, iam/role_policy_attachment.go: IAM is global, no `region`
+    # dax/cluster.go, dax/subnet_group.go, dax/parameter_group.go
+    "aws:dax/cluster:Cluster": ("clusterName", "iamRoleArn", "nodeType", "availabilityZones",
+                                "clusterEndpointEncryptionType", "serverSideEncryption.enabled", "subnetGroupName",
+                                *REGION),
+    "aws:dax/subnetGroup:SubnetGroup": ("name", *REGION),
+    "aws:dax/parameterGroup:ParameterGroup": ("name", "description", *REGION),
+    # iam/role.go, iam/role_policy.go, iam/role_policy_attachment.go: IAM is global, no `region`
+    "aws:iam/rolePolicy:RolePolicy": ("name", "namePrefix", "role"),
+    "aws:iam/policy:Policy": ("name", "namePrefix", "path", "description"),
     "aws:iam/role:Role": ("name", "namePrefix", "path"),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role", "policyArn"),
     # ec2/vpc_endpoint.go, ec2/vpc_endpoint_policy.go

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 from rich.console import Console
 from rich.text import Text
 
-from components.monitoring.dashboard import ACCOUNT_ROW
+from components.monitoring.dashboard import ACCOUNT_ROW, DAX_ROW
 from components.table import RESTORE_INPUTS
 
 from .diff import OTHER_REASONS, Change, change_summary
@@ -201,9 +201,12 @@ def _dashboard(i: State, plan: "References") -> list[str]:
         return [f"name {i.get('dashboardName')}", f"body {i.get('dashboardBody')}"]
     widgets = body.get("widgets", [])
     titles = [w["properties"]["title"] for w in widgets]
-    tables = list(dict.fromkeys(t.rsplit(" ", 1)[0] for t in titles if not t.startswith(ACCOUNT_ROW)))
+    tables = list(dict.fromkeys(t.rsplit(" ", 1)[0] for t in titles if not t.startswith((ACCOUNT_ROW, DAX_ROW))))
     account = [t.removeprefix(ACCOUNT_ROW).strip() for t in titles if t.startswith(ACCOUNT_ROW)]
+    clusters = list(dict.fromkeys(t.removeprefix(DAX_ROW).split()[0] for t in titles if t.startswith(DAX_ROW)))
     return [f"name {i.get('dashboardName')}", *([f"the account's {' and '.join(account)}"] if account else []),
+            *([f"the DAX cluster {', '.join(clusters)}: CPU, cache memory, requests, hits and misses, size"]
+              if clusters else []),
             f"capacity, throttles, errors and latency of {len(tables)} table{'s' if len(tables) != 1 else ''} "
             f"({', '.join(tables)}): {len(widgets)} widgets"]
 
@@ -279,6 +282,27 @@ def _table_item(i: State, plan: "References") -> list[str]:
             "written once: later edits of its values in the config are not sent"]
 
 
+def _dax_cluster(i: State, plan: "References") -> list[str]:
+    encrypted = (i.get("serverSideEncryption") or {}).get("enabled") is True
+    role = plan.dependency_names("aws:iam/role:Role")
+    return [f"name {i.get('clusterName')}", f"{i.get('replicationFactor')} nodes of {i.get('nodeType')}",
+            "encrypted at rest (DAX's AWS managed key)" if encrypted else "NOT encrypted at rest",
+            f"endpoint encryption {i.get('clusterEndpointEncryptionType', 'NONE')}",
+            f"subnet group {i.get('subnetGroupName')}", f"parameter group {i.get('parameterGroupName')}",
+            f"security groups {', '.join(i.get('securityGroupIds', []))}",
+            f"as the role {role[0] if len(role) == 1 else i.get('iamRoleArn')}"]
+
+
+def _dax_parameters(i: State, plan: "References") -> list[str]:
+    return [f"name {i.get('name')}", *(f"{p.get('name')} {p.get('value')}" for p in i.get("parameters", []))]
+
+
+def _role_policy(i: State, plan: "References") -> list[str]:
+    """An inline policy of a role, drawn as `_access_policy` draws managed ones."""
+    role = plan.dependency_names("aws:iam/role:Role")
+    return [f"of the role {role[0] if len(role) == 1 else i.get('role')}", *_access_policy(i, plan)]
+
+
 def _role(i: State, plan: "References") -> list[str]:
     principals = [s.get("Principal") for s in (_document(i, "assumeRolePolicy") or {}).get("Statement", [])]
     return [f"name {i.get('name')}", f"assumed by {', '.join(json.dumps(p) for p in principals)}"]
@@ -297,6 +321,11 @@ DESCRIBE: dict[str, Callable[[State, "References"], list[str]]] = {
     "aws:iam/role:Role": _role,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda i, plan: [f"policy {i.get('policyArn')}"],
     "aws:iam/policy:Policy": _access_policy,
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:dax/cluster:Cluster": _dax_cluster,
+    "aws:dax/subnetGroup:SubnetGroup": lambda i, plan: [f"name {i.get('name')}",
+                                                        f"subnets {', '.join(i.get('subnetIds', []))}"],
+    "aws:dax/parameterGroup:ParameterGroup": _dax_parameters,
     "aws:dynamodb/tableReplica:TableReplica": _replica,
     "aws:dynamodb/tableItem:TableItem": _table_item,
     "aws:dynamodb/table:Table": _table,
@@ -341,6 +370,11 @@ NOUNS = {  # type -> (singular, plural)
     "aws:backup/regionSettings:RegionSettings": ("backup region settings", "backup region settings"),
     "aws:iam/role:Role": ("IAM role", "IAM roles"),
     "aws:iam/policy:Policy": ("IAM policy", "IAM policies"),
+    "aws:iam/rolePolicy:RolePolicy": ("role policy", "role policies"),
+    "aws:dax/cluster:Cluster": ("DAX cluster", "DAX clusters"),
+    "aws:dax/subnetGroup:SubnetGroup": ("DAX subnet group", "DAX subnet groups"),
+    "aws:dax/parameterGroup:ParameterGroup": ("DAX parameter group", "DAX parameter groups"),
+    "koneksi:dynamodb:Dax": ("DAX component", "DAX components"),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role policy attachment", "role policy attachments"),
     "koneksi:dynamodb:Table": ("table component", "table components"),
     STACK_TYPE: ("stack", "stacks"),

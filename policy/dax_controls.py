@@ -1,8 +1,8 @@
 """Security Hub's DAX controls: encryption at rest (DynamoDB.3) and in transit (DynamoDB.7).
 Source: `tables.SECURITY_HUB`; DynamoDB.7 passes only with "the endpoint encryption type set to
 TLS". Both are fixed when the cluster is created (the same page: "You cannot enable or disable
-encryption at rest after a cluster is created"), so the fix is a new cluster. This program builds
-no DAX cluster yet (`dax` is refused as not supported): these hold the line for when it does."""
+encryption at rest after a cluster is created"), so the fix is a new cluster. The cluster `dax`
+builds (components/dax.py) has both; these keep it so."""
 
 from typing import Iterator
 

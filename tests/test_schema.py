@@ -10,7 +10,6 @@ from jsonschema import Draft7Validator
 
 from bench.workload import stack_file
 from components.config.reader import parse_stack_config
-from components.config.reference import _not_built
 from components.config.schema import DEFAULT_PATH, render
 from components.config.stack import StackConfig
 from components.errors import ConfigError
@@ -171,12 +170,10 @@ def test_pulumis_own_keys_beside_config_are_accepted(validator, tmp_path):
     assert schema_errors(validator, path) == [] and not program_refuses(path)
 
 
-def test_every_stack_key_is_described_and_those_not_built_are_refused(generated):
+def test_every_stack_key_is_described(generated):
     keys = json.loads(generated)["properties"]["config"]["properties"]
     for name, field in StackConfig.model_fields.items():
         if name == "aws":
             continue
         key = f"{PROJECT}:{field.alias or name}"
         assert keys[key]["description"], key
-        if _not_built(field):
-            assert keys[key]["not"] == {} and "not supported yet" in keys[key]["description"]

@@ -17,8 +17,7 @@ What it holds, each from the models (walked as `reference` walks them for the RE
   validators accept the placeholder `synth` reads a secret as; never for names (`NotSecret`),
   numbers, booleans or enums;
 - how values reach the program: a number may be numeric text (`pulumi config set --path`
-  writes `72.5` so), and a top-level scalar arrives as its text (`aws:insecure: "true"`);
-- keys the program does not build yet, refused with a description saying so.
+  writes `72.5` so), and a top-level scalar arrives as its text (`aws:insecure: "true"`).
 
 What it cannot hold: the rules across keys (`@rule`: key attributes listed, billing and capacity,
 replicas and keys, unique names...), checks against the stack's region and partition, and the
@@ -50,10 +49,10 @@ from .base import _NUMBER_TEXT, _WHOLE_TEXT, _known_region, _number_from_text, f
 from .limits import KMS_KEY_ARN, KNOWN_REGIONS, RESERVED_TAG_PREFIX, TAG_KEY_MAX, TAG_TEXT, TAG_VALUE_MAX, NameRule
 from . import provider
 from .provider import AwsConfig, _flag_from_text
-from .reference import _annotated_metadata, _default, _not_built, _optional_member, flat_metadata
+from .reference import _annotated_metadata, _default, _optional_member, flat_metadata
 from .restore import RFC3339, _point_in_time
 from .stack import StackConfig
-from .table import ENCRYPTION_MODES, _encryption, refuse_not_built
+from .table import ENCRYPTION_MODES, _encryption
 from .tags import STANDARD_TAGS, _tag_key, _tag_value
 
 # Draft-07, not 2020-12: Red Hat's YAML language server (VS Code's YAML extension, and the
@@ -69,7 +68,6 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 DEFAULT_PATH = Path("schema/stack-file.schema.json")
 
 SECRET, NUMBER_TEXT, WHOLE_TEXT, REGION = "secret", "numberText", "wholeText", "region"
-NOT_SUPPORTED = "not supported yet by this program: remove it (`make synth` refuses it)"
 RULES_NOTE = ("Rules across keys (key attributes listed, billing and capacity, replicas and their keys, unique "
               "names, compliance tiers' minimums) and checks against the stack's region are the program's code: "
               "`make synth` checks the rest.")
@@ -225,8 +223,6 @@ class _Builder:
         original, original_metadata = annotation, list(metadata)
         annotation, metadata = _unwrap(annotation, metadata)
         validators = _validators(metadata)
-        if refuse_not_built in validators:
-            return {"not": {}}
         origin, args = typing.get_origin(annotation), typing.get_args(annotation)
         if origin is Union:
             node = {"anyOf": [self.value(member) for member in args if member is not type(None)]}
@@ -334,12 +330,6 @@ class _Builder:
             if not keep(key):
                 continue
             description = _field_description(model, name)
-            if _not_built(field):
-                # `doNotSuggest`: VS Code's and the YAML language server's keyword to leave it out
-                # of completions.
-                properties[prefix + key] = {"description": f"{description}: {NOT_SUPPORTED}" if description
-                                            else NOT_SUPPORTED, "not": {}, "doNotSuggest": True}
-                continue
             if (model, name) in _RULE_CHECKED:
                 node = dict(_RULE_CHECKED[(model, name)])
             else:

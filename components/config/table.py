@@ -16,12 +16,6 @@ from .replicas import Replica, ReplicaSetting, as_replicas, replica_problems
 from .restore import Restore
 
 
-def refuse_not_built(value: Any) -> Any:
-    raise invalid(reason="not supported yet by this program",
-                  fix="remove this key (the README's configuration reference marks what is not built yet)")
-
-
-NotSupportedYet = Annotated[Optional[Any], AfterValidator(refuse_not_built)]
 TableName = Annotated[str, NotSecret, follows(TABLE_NAME)]
 IndexName = Annotated[str, follows(INDEX_NAME)]
 AttributeName = Annotated[str, Field(min_length=1, max_length=ATTRIBUTE_NAME_MAX)]
