@@ -82,3 +82,22 @@ def test_multi_attribute_gsi_keys_keep_their_order_hash_first():
     assert index["projection"] == {"projectionType": "INCLUDE", "nonKeyAttributes": ["playerName"]}
     insights = plan.resources("aws:dynamodb/contributorInsights:ContributorInsights")
     assert [i["inputs"]["tableName"] for i in insights] == ["koneksi-staging-matches"]
+
+
+def test_app_access_shows_the_policy_the_cluster_and_the_typed_items():
+    """Issue 10's "done when": a read policy scoped by leading keys, a DAX cluster with
+    encryption and TLS, and typed seed items, all readable in the plan."""
+    import json
+    plan = synth_stack("prod", EXAMPLES / "app-access.yaml")
+    policies = {p["inputs"]["name"]: json.loads(p["inputs"]["policy"]) for p in plan.resources("aws:iam/policy:Policy")}
+    reads = policies["koneksi-prod-dynamodb-app-users"]["Statement"][0]
+    assert reads["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:PrincipalTag/user_id}"]}}
+    assert "dynamodb:Scan" not in reads["Action"]
+    [cluster] = plan.resources("aws:dax/cluster:Cluster")
+    assert cluster["inputs"]["serverSideEncryption"] == {"enabled": True}
+    assert cluster["inputs"]["clusterEndpointEncryptionType"] == "TLS"
+    items = {i["urn"].rsplit("::", 1)[1]: json.loads(i["inputs"]["item"])
+             for i in plan.resources("aws:dynamodb/tableItem:TableItem")}
+    enterprise = next(item for name, item in items.items() if name.startswith("plans-item-enterprise"))
+    assert enterprise == {"plan": {"S": "enterprise"}, "seats": {"N": "500"}, "features": {"M": {"sso": {"BOOL": True}}}}
+    assert not [d for d in plan.diagnostics if d["severity"] == "error"]
