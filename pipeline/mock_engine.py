@@ -232,7 +232,7 @@ def secret_digests(inputs: dict[str, Any]) -> dict[str, str]:
     for name, value in inputs.items():
         if not _holds_secret(value):
             continue
-        revealed = json.dumps(_revealed(value), sort_keys=True)
+        revealed = json.dumps(plain(value, reveal=True), sort_keys=True)
         if SECRET not in revealed:
             digests[name] = "sha256:" + hashlib.sha256(revealed.encode()).hexdigest()[:32]
     return digests
@@ -244,31 +244,20 @@ def _holds_secret(value: Any) -> bool:
     return isinstance(value, list) and any(map(_holds_secret, value))
 
 
-def _revealed(value: Any) -> Any:
-    if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            return _revealed(value.get("value"))
-        return {key: _revealed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_revealed(item) for item in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def plain(value: Any) -> Any:
-    """Wire values as a person reads them: unknowns and secrets marked, whole numbers as ints."""
+def plain(value: Any, reveal: bool = False) -> Any:
+    """Wire values as a person reads them: unknowns and secrets marked (or, to `reveal`, secrets'
+    values), whole numbers as ints."""
     if value == rpc.UNKNOWN:
         return UNKNOWN
     if isinstance(value, dict):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            return SECRET
+            return plain(value.get("value"), reveal) if reveal else SECRET
         if value.get(rpc._special_sig_key) == rpc._special_resource_sig:
             return value.get("urn")
         # Sorted: the SDK's key order follows set iteration, which changes with PYTHONHASHSEED.
-        return {k: plain(value[k]) for k in sorted(value)}
+        return {k: plain(value[k], reveal) for k in sorted(value)}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v, reveal) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
