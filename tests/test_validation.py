@@ -434,3 +434,10 @@ def test_stack_wide_names_that_do_not_fit_say_to_shorten_project_or_environment(
     found = problems({"users": {**USERS, "name": "users"}}, project="p" * 240)
     assert found and all(p.fix == "shorten `project` or `environment` (they start every name of the stack)"
                          for p in found)
+
+
+def test_prod_in_other_letters_is_warned_about():
+    from tests.conftest import parse
+    config = parse({"users": USERS}, stack="Prod")
+    assert not config.is_prod
+    assert any("environment Prod is not `prod`" in warning for warning in config.warnings)

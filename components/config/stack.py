@@ -186,6 +186,16 @@ class StackConfig(ConfigModel):
         for key, table in self.tables.items():
             table.name = self.physical_name(key, table)
 
+    @rule("environment")
+    def _production_is_spelled_prod(self, context):
+        """`Prod` or `PROD` names the production stack to a person, not to the rules: say so."""
+        warnings = context.get("warnings")
+        if self.environment != PRODUCTION and self.environment.lower() == PRODUCTION and warnings is not None:
+            warnings.append(f"environment {self.environment} is not `{PRODUCTION}`: production defaults and rules "
+                            f"apply only to `{PRODUCTION}` exactly; write `environment: {PRODUCTION}` if this is "
+                            "production")
+        return ()
+
     @rule("tags", "aws", "project", "environment", "compliance")
     def _at_most_50_tags(self, context):
         count, ours = len(self.default_tags()), len(self.standard_tags())
