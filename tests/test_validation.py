@@ -437,7 +437,6 @@ def test_stack_wide_names_that_do_not_fit_say_to_shorten_project_or_environment(
 
 
 def test_prod_in_other_letters_is_warned_about():
-    from tests.conftest import parse
     config = parse({"users": USERS}, stack="Prod")
     assert not config.is_prod
     assert any("environment Prod is not `prod`" in warning for warning in config.warnings)
