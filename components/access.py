@@ -18,5 +18,7 @@ def stack_access(ctx: StackContext, tables: dict[str, DynamoTable]) -> dict[str,
             lambda grantables, entry=entry: json.dumps(access_document(entry, grantables)))
         policies[name] = aws.iam.Policy(
             ctx.names.access_policy(name), name=ctx.names.access_policy(name), policy=document, opts=ctx.opts(),
-            description=f"{entry.level} of the DynamoDB tables {', '.join(entry.tables)} of {ctx.names.prefix}")
+            # Fixed: the provider replaces a policy whose description changes, and a policy of a fixed
+            # name that is attached to a role can be neither created beside the old one nor deleted.
+            description=f"DynamoDB access policy {name} of {ctx.names.prefix}")
     return policies

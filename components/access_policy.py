@@ -19,6 +19,7 @@ WRITE = ("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "
 # With `attributes`, only UpdateItem writes: "This policy doesn't permit PutItem, DeleteItem, or
 # BatchWriteItem. These actions always replace the entire previous item" (the guide, example 2).
 WRITE_ATTRIBUTES = ("dynamodb:UpdateItem",)
+INDEX_READS = ("dynamodb:Query", "dynamodb:Scan")
 STREAM_READ = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
 # UpdateItem's implicit read: only these return no attribute beyond those written (example 2).
 RETURN_VALUES = ["NONE", "UPDATED_OLD", "UPDATED_NEW"]
@@ -31,22 +32,31 @@ class Grantable:
     tables: Sequence[Any]
     indexes: Sequence[Any]
     streams: Sequence[Any]
+    indexes_by_partition_key: Sequence[Any] = ()  # those keyed by the table's partition key
 
 
 def access_document(entry: Access, grantables: Sequence[Grantable]) -> dict:
     tables = [arn for grantable in grantables for arn in grantable.tables]
-    indexes = [arn for grantable in grantables for arn in grantable.indexes]
+    indexes = [arn for grantable in grantables
+               for arn in (grantable.indexes_by_partition_key if entry.leading_keys else grantable.indexes)]
     statements = []
     if entry.level in ("read", "readWrite"):
         # A Scan carries no key, and ForAllValues over no values is true: with leading keys, a
-        # Scan would read the whole table.
-        reads = [action for action in READ if not (entry.leading_keys and action == "dynamodb:Scan")]
-        statements.append(_statement("ReadItems", reads, tables + indexes, entry,
-                                     {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}))
+        # Scan would read the whole table. With attributes, ConditionCheckItem is left out: it
+        # takes ReturnValuesOnConditionCheckFailure, which can return the whole item.
+        reads = [action for action in READ if not (entry.leading_keys and action == "dynamodb:Scan")
+                 and not (entry.attributes and action == "dynamodb:ConditionCheckItem")]
+        select = {"StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}}
+        statements.append(_statement("ReadItems", reads, tables, entry, select))
+        if indexes:  # only Query and Scan read an index
+            statements.append(_statement("QueryIndexes", [a for a in reads if a in INDEX_READS], indexes, entry,
+                                         select))
         statements.append(_statement("DescribeTables", list(DESCRIBE), tables))
     if entry.level in ("write", "readWrite"):
+        # UpdateItem always carries ReturnValues (NONE unless asked): StringEquals, as the guide's
+        # write-only policy has it.
         statements.append(_statement("WriteItems", list(WRITE_ATTRIBUTES if entry.attributes else WRITE), tables,
-                                     entry, {"dynamodb:ReturnValues": RETURN_VALUES}))
+                                     entry, {"StringEquals": {"dynamodb:ReturnValues": RETURN_VALUES}}))
     if entry.level == "streamRead":
         statements.append(_statement("ReadStreams", list(STREAM_READ),
                                      [arn for grantable in grantables for arn in grantable.streams]))
@@ -64,8 +74,7 @@ def _statement(sid: str, actions: list[str], resources: Any, entry: Access = Non
         condition.setdefault("ForAllValues:StringEquals", {})["dynamodb:LeadingKeys"] = [entry.leading_keys]
     if entry.attributes:
         condition.setdefault("ForAllValues:StringEquals", {})["dynamodb:Attributes"] = list(entry.attributes)
-        # IfExists, as the guide's policies write it: the parameter may be absent from a request.
-        condition["StringEqualsIfExists"] = attribute_condition
+        condition.update(attribute_condition)
     if condition:
         statement["Condition"] = condition
     return statement

@@ -257,8 +257,9 @@ def _access_policy(i: State, plan: "References") -> list[str]:
     facts = [f"name {i.get('name')}"]
     for statement in document.get("Statement", []):
         actions = ", ".join(action.removeprefix("dynamodb:") for action in statement.get("Action", []))
-        conditions = [f"{key.removeprefix('dynamodb:')} {'/'.join(values) if isinstance(values, list) else values}"
-                      for test in statement.get("Condition", {}).values() for key, values in test.items()]
+        conditions = [f"{key.removeprefix('dynamodb:')} {operator} "
+                      f"{'/'.join(values) if isinstance(values, list) else values}"
+                      for operator, test in statement.get("Condition", {}).items() for key, values in test.items()]
         facts.append(f"{statement.get('Sid')}: {actions} on {_where(statement.get('Resource'))}"
                      + (f" when {'; '.join(conditions)}" if conditions else ""))
     return facts

@@ -56,15 +56,17 @@ def _wildcard_action(action: object) -> bool:
 
 
 def _wildcard_resource(arn: object) -> bool:
-    """`*`, an ARN with a wildcard where the partition, service, region or account is, or every
-    table (`table/*`): each reaches beyond the stack's own tables. A table's streams or indexes
+    """`*`, an ARN with a wildcard where the partition, service, region or account is, or in the
+    table's name (`table/*`, `table/koneksi-*`): each reaches beyond the stack's own tables. A table's streams or indexes
     (`table/<name>/stream/*`) stay within it."""
     if not isinstance(arn, str):
         return False
     if arn == "*":
         return True
     parts = arn.split(":", 5)
-    return len(parts) == 6 and (any("*" in part for part in parts[1:5]) or parts[5].split("/")[:2] == ["table", "*"])
+    path = parts[5].split("/") if len(parts) == 6 else []
+    return len(parts) == 6 and (any("*" in part for part in parts[1:5]) or (path[:1] == ["table"] and len(path) > 1
+                                                                           and "*" in path[1]))
 
 
 CONTROLS = (

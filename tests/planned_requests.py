@@ -35,6 +35,8 @@ STAND_INS = {
     "backup.BackupSelection.IamRoleArn": "the backup role's ARN",
     "backup.BackupSelection.Resources": "the tables' ARNs",
     "iam.AttachRolePolicy.RoleName": "the backup role's name",
+    "iam.PutRolePolicy.RoleName": "the DAX role's name",
+    "dax.CreateCluster.IamRoleArn": "the DAX role's ARN",
     "dynamodb.CreateReplicationGroupMemberAction.KMSMasterKeyId": "the stack key's ARN in the replica's region",
     "[account]": "account 123456789012, in policies and ARNs",
 }
@@ -428,7 +430,52 @@ def role_policy_attachment_calls(i: Inputs, ctx: Context) -> list[tuple[str, str
         "RoleName": ctx.known(i.take("role"), "r", "iam.AttachRolePolicy.RoleName"), "PolicyArn": i.take("policyArn")})]
 
 
+def managed_policy_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("iam", "CreatePolicy", {"PolicyName": i.take("name"), "PolicyDocument": i.take("policy"),
+                                     "Description": i.take("description"), "Tags": ctx.tag_list(i.take("tags"))})]
+
+
+def role_policy_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("iam", "PutRolePolicy", {"RoleName": ctx.known(i.take("role"), "r", "iam.PutRolePolicy.RoleName"),
+                                      "PolicyName": i.take("name"), "PolicyDocument": i.take("policy")})]
+
+
+def table_item_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    i.take("hashKey"), i.take("rangeKey")  # the provider reads the key back with them, no field of PutItem
+    return [("dynamodb", "PutItem", {"TableName": i.take("tableName"), "Item": json.loads(i.take("item"))})]
+
+
+def dax_cluster_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    role_arn = f"arn:{ctx.partition}:iam::{ACCOUNT_ID}:role/the-dax-role"
+    return [("dax", "CreateCluster", {
+        "ClusterName": i.take("clusterName"), "NodeType": i.take("nodeType"), "Description": i.take("description"),
+        "ReplicationFactor": i.take("replicationFactor"), "SubnetGroupName": i.take("subnetGroupName"),
+        "SecurityGroupIds": i.take("securityGroupIds"), "ParameterGroupName": i.take("parameterGroupName"),
+        "IamRoleArn": ctx.known(i.take("iamRoleArn"), role_arn, "dax.CreateCluster.IamRoleArn"),
+        "SSESpecification": {"Enabled": (i.take("serverSideEncryption") or {}).get("enabled")},
+        "ClusterEndpointEncryptionType": i.take("clusterEndpointEncryptionType"),
+        "Tags": ctx.tag_list(i.take("tags"))})]
+
+
+def dax_subnet_group_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    return [("dax", "CreateSubnetGroup", {"SubnetGroupName": i.take("name"), "Description": i.take("description"),
+                                          "SubnetIds": i.take("subnetIds")})]
+
+
+def dax_parameter_group_calls(i: Inputs, ctx: Context) -> list[tuple[str, str, dict]]:
+    name = i.take("name")
+    return [("dax", "CreateParameterGroup", {"ParameterGroupName": name, "Description": i.take("description")}),
+            ("dax", "UpdateParameterGroup", {"ParameterGroupName": name, "ParameterNameValues": [
+                {"ParameterName": p["name"], "ParameterValue": p["value"]} for p in i.take("parameters") or []]})]
+
+
 MAPPINGS: dict[str, Callable[[Inputs, Context], list]] = {
+    "aws:iam/policy:Policy": managed_policy_calls,
+    "aws:iam/rolePolicy:RolePolicy": role_policy_calls,
+    "aws:dynamodb/tableItem:TableItem": table_item_calls,
+    "aws:dax/cluster:Cluster": dax_cluster_calls,
+    "aws:dax/subnetGroup:SubnetGroup": dax_subnet_group_calls,
+    "aws:dax/parameterGroup:ParameterGroup": dax_parameter_group_calls,
     "aws:backup/vault:Vault": vault_calls,
     "aws:backup/plan:Plan": plan_calls,
     "aws:backup/selection:Selection": selection_calls,
@@ -451,7 +498,7 @@ MAPPINGS: dict[str, Callable[[Inputs, Context], list]] = {
     "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": endpoint_policy_calls,
 }
 # Registered but never sent to an AWS API: the provider and the program's components.
-NOT_API_RESOURCES = ("pulumi:providers:aws", "koneksi:dynamodb:Table")
+NOT_API_RESOURCES = ("pulumi:providers:aws", "koneksi:dynamodb:Table", "koneksi:dynamodb:Dax")
 OPERATIONS = (  # every operation a mapping can produce, for the pattern check
     ("dynamodb", "CreateTable"), ("dynamodb", "UpdateTimeToLive"), ("dynamodb", "UpdateContinuousBackups"),
     ("dynamodb", "UpdateTable"), ("dynamodb", "UpdateContributorInsights"), ("dynamodb", "RestoreTableToPointInTime"),
@@ -462,6 +509,8 @@ OPERATIONS = (  # every operation a mapping can produce, for the pattern check
     ("ec2", "CreateVpcEndpoint"), ("ec2", "ModifyVpcEndpoint"),
     ("backup", "CreateBackupVault"), ("backup", "CreateBackupPlan"), ("backup", "CreateBackupSelection"),
     ("backup", "UpdateRegionSettings"), ("iam", "CreateRole"), ("iam", "AttachRolePolicy"),
+    ("iam", "CreatePolicy"), ("iam", "PutRolePolicy"), ("dynamodb", "PutItem"), ("dax", "CreateCluster"),
+    ("dax", "CreateSubnetGroup"), ("dax", "CreateParameterGroup"), ("dax", "UpdateParameterGroup"),
 )
 
 

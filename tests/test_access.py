@@ -29,7 +29,10 @@ def test_a_read_policy_names_exactly_the_table_and_its_indexes():
     statements = by_sid(docs["koneksi-staging-dynamodb-app"])
     assert statements["ReadItems"]["Action"] == ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem",
                                                  "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
-    assert statements["ReadItems"]["Resource"] == [TABLE_ARN, f"{TABLE_ARN}/index/EmailIndex"]
+    assert statements["ReadItems"]["Resource"] == [TABLE_ARN]
+    # Only Query and Scan read an index.
+    assert statements["QueryIndexes"]["Action"] == ["dynamodb:Query", "dynamodb:Scan"]
+    assert statements["QueryIndexes"]["Resource"] == [f"{TABLE_ARN}/index/EmailIndex"]
     assert statements["DescribeTables"] == {"Sid": "DescribeTables", "Effect": "Allow",
                                             "Action": ["dynamodb:DescribeTable"], "Resource": [TABLE_ARN]}
     assert "Condition" not in statements["ReadItems"]
@@ -50,11 +53,15 @@ def test_leading_keys_restrict_by_partition_key_and_leave_scan_out():
 def test_attributes_follow_the_fine_grained_access_guide():
     _, docs = documents({"app": {"tables": ["users"], "level": "readWrite", "attributes": ["id", "email", "name"]}})
     statements = by_sid(docs["koneksi-staging-dynamodb-app"])
-    assert statements["ReadItems"]["Condition"] == {
-        "ForAllValues:StringEquals": {"dynamodb:Attributes": ["id", "email", "name"]},
-        "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}}
+    for sid in ("ReadItems", "QueryIndexes"):
+        assert statements[sid]["Condition"] == {
+            "ForAllValues:StringEquals": {"dynamodb:Attributes": ["id", "email", "name"]},
+            "StringEqualsIfExists": {"dynamodb:Select": "SPECIFIC_ATTRIBUTES"}}
+    # ConditionCheckItem can return the whole item when its condition fails.
+    assert "dynamodb:ConditionCheckItem" not in statements["ReadItems"]["Action"]
     assert statements["WriteItems"]["Action"] == ["dynamodb:UpdateItem"]  # Put/Delete/BatchWrite replace whole items
-    assert statements["WriteItems"]["Condition"]["StringEqualsIfExists"] == {
+    # UpdateItem always carries ReturnValues: StringEquals, as the guide's write-only policy has it.
+    assert statements["WriteItems"]["Condition"]["StringEquals"] == {
         "dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]}
 
 
@@ -91,7 +98,30 @@ def test_the_document_builder_on_its_own():
     document = access_document(Access.model_validate({"tables": ["users"], "level": "read", "leadingKeys": "${x:y}"}),
                                [grantable])
     assert document["Version"] == "2012-10-17"  # policy variables need it
-    assert by_sid(document)["ReadItems"]["Resource"] == ["t", "t/index/i"]
+    assert by_sid(document)["ReadItems"]["Resource"] == ["t"]
+    assert "QueryIndexes" not in by_sid(document)  # no index is known to share the partition key
+
+
+def test_leading_keys_reach_only_the_indexes_keyed_by_the_tables_partition_key():
+    tables = {"orders": {"attributes": {"customer": "S", "placed": "S", "status": "S"}, "hashKey": "customer",
+                         "rangeKey": "placed",
+                         "localSecondaryIndexes": {"ByStatus": {"rangeKey": "status"}},
+                         "globalSecondaryIndexes": {"ByCustomerStatus": {"hashKey": "customer", "rangeKey": "status"},
+                                                    "ByStatusOnly": {"hashKey": "status"}}}}
+    _, docs = documents({"mine": {"tables": ["orders"], "level": "read", "leadingKeys": "${aws:userid}"}}, tables)
+    indexes = by_sid(docs["koneksi-staging-dynamodb-mine"])["QueryIndexes"]["Resource"]
+    assert [arn.rsplit("/", 1)[1] for arn in indexes] == ["ByCustomerStatus", "ByStatus"]
+
+
+def test_changing_what_a_policy_grants_updates_it_in_place():
+    """An attached policy of a fixed name can be neither created beside the old one nor deleted."""
+    from pipeline.diff import against
+    before = synth_tables({"users": USERS_WITH_INDEX, "orders": USERS},
+                          access={"app": {"tables": ["users"], "level": "read"}})
+    after = synth_tables({"users": USERS_WITH_INDEX, "orders": USERS},
+                         access={"app": {"tables": ["users", "orders"], "level": "readWrite"}})
+    [change] = [c for c in against(after, {s["urn"]: s["newState"] for s in before.steps}) if c.type == POLICY]
+    assert (change.op, change.diffs) == ("update", ["policy"])
 
 
 @pytest.mark.parametrize("access, tables, path, words", [
@@ -111,6 +141,10 @@ def test_the_document_builder_on_its_own():
     ({"a": {"tables": ["users"], "level": "read", "leadingkeys": "${aws:userid}"}}, None,
      ("access", "a", "leadingkeys"), "leadingKeys"),
     ({"a" * 110: {"tables": ["users"], "level": "read"}}, None, ("access", "a" * 110), "IAM policy name"),
+    ({"a": {"tables": ["users"], "level": "read", "attributes": ["id", "email", "名前"]}}, None,
+     ("access", "a", "attributes", 2), "IAM policy"),
+    ({"Readers": {"tables": ["users"], "level": "read"}, "readers": {"tables": ["users"], "level": "read"}}, None,
+     ("access", "readers"), "differ only in case"),
 ])
 def test_bad_access_entries_are_refused_with_their_key_and_a_fix(access, tables, path, words):
     found = problems(tables or {"users": USERS_WITH_INDEX}, access=access)

@@ -9,12 +9,14 @@ import pytest
 from botocore.loaders import create_loader
 
 import policy
-from components.config.limits import DAX_CLUSTER_NAME, DAX_NODE_TYPES, DAX_REGIONS, KNOWN_REGIONS
+from components.config.limits import (DAX_CLUSTER_NAME, DAX_NODE_TYPES, DAX_REGIONS, DAX_UNENCRYPTABLE_FAMILIES,
+                                     KNOWN_REGIONS)
 from components.dax_policy import DAX_ROLE_ACTIONS, dax_role_document
 from components.monitoring.catalogue import WatchedCluster, cluster_alarms
 from components.monitoring.dashboard import DAX_ROW, cluster_row
 from pipeline.mock_engine import run_program
 from tests.botocore_shapes import request_problems
+from tests.planned_requests import requests
 from tests.conftest import PROJECT, USERS, named, parse, problems, settings_for, synth_tables
 
 CLUSTER, SUBNET_GROUP, PARAMETER_GROUP = ("aws:dax/cluster:Cluster", "aws:dax/subnetGroup:SubnetGroup",
@@ -265,30 +267,12 @@ def test_the_row_and_the_alarms_read_the_same_metrics():
 # --- what AWS's API takes --------------------------------------------------------------------
 
 def test_the_requests_the_provider_makes_fit_the_dax_and_iam_models(plan):
-    cluster = named(plan, CLUSTER, "dax-cluster")["inputs"]
-    subnets = named(plan, SUBNET_GROUP, "dax-subnets")["inputs"]
-    parameters = named(plan, PARAMETER_GROUP, "dax-parameters")["inputs"]
-    role_policy = plan.resources(ROLE_POLICY)[0]["inputs"]
-    role_arn = "arn:aws:iam::123456789012:role/koneksi-staging-dynamodb-dax"  # known once the role exists
-    requests = [
-        ("dax", "CreateCluster", {
-            "ClusterName": cluster["clusterName"], "NodeType": cluster["nodeType"],
-            "Description": cluster["description"], "ReplicationFactor": cluster["replicationFactor"],
-            "SubnetGroupName": cluster["subnetGroupName"], "SecurityGroupIds": cluster["securityGroupIds"],
-            "ParameterGroupName": cluster["parameterGroupName"], "IamRoleArn": role_arn,
-            "SSESpecification": {"Enabled": cluster["serverSideEncryption"]["enabled"]},
-            "ClusterEndpointEncryptionType": cluster["clusterEndpointEncryptionType"]}),
-        ("dax", "CreateSubnetGroup", {"SubnetGroupName": subnets["name"], "Description": subnets["description"],
-                                      "SubnetIds": subnets["subnetIds"]}),
-        ("dax", "CreateParameterGroup", {"ParameterGroupName": parameters["name"],
-                                         "Description": parameters["description"]}),
-        ("dax", "UpdateParameterGroup", {"ParameterGroupName": parameters["name"], "ParameterNameValues": [
-            {"ParameterName": p["name"], "ParameterValue": p["value"]} for p in parameters["parameters"]]}),
-        ("iam", "PutRolePolicy", {"RoleName": "koneksi-staging-dynamodb-dax", "PolicyName": role_policy["name"],
-                                  "PolicyDocument": role_policy["policy"].replace("[account]", "123456789012")}),
-    ]
-    assert [problem for service, operation, params in requests
-            for problem in request_problems(service, operation, params)] == []
+    """The requests mapped as for every example (tests/planned_requests.py), checked against
+    botocore's dax and iam models."""
+    calls = [call for call in requests(plan).calls if call.service == "dax" or call.operation == "PutRolePolicy"]
+    assert {call.operation for call in calls} == {"CreateCluster", "CreateSubnetGroup", "CreateParameterGroup",
+                                                  "UpdateParameterGroup", "PutRolePolicy"}
+    assert [problem for call in calls for problem in request_problems(call.service, call.operation, call.params)] == []
 
 
 def test_dax_regions_are_those_botocore_lists_a_dax_endpoint_for():
@@ -306,9 +290,15 @@ def test_the_cluster_name_rule_is_the_api_references():
 
 
 @pytest.mark.parametrize("node_type", [f"dax.{family}.{size}" for family, sizes in DAX_NODE_TYPES.items()
-                                       for size in sizes])
-def test_every_known_node_type_is_accepted(node_type):
+                                       for size in sizes if family not in DAX_UNENCRYPTABLE_FAMILIES])
+def test_every_known_node_type_that_encrypts_is_accepted(node_type):
     assert parse(TABLES, dax={**DAX, "nodeType": node_type}).dax.node_type == node_type
+
+
+def test_r3_nodes_are_refused_since_they_cannot_be_encrypted_at_rest():
+    [problem] = problems(TABLES, dax={**DAX, "nodeType": "dax.r3.large"})
+    assert problem.path == ("dax", "nodeType") and "cannot be encrypted at rest" in problem.reason
+    assert problem.fix == "use dax.r5.large"
 
 
 # --- refusals --------------------------------------------------------------------------------

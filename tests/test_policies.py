@@ -377,6 +377,8 @@ def test_a_gateway_endpoint_without_a_policy_admits_anyone():
     ({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:*:*:table/x"}, "resource"),
     ({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:ap-southeast-1:1:table/*"},
      "resource"),
+    ({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:ap-southeast-1:1:table/koneksi-*"},
+     "resource"),
     ({"Effect": "Allow", "Action": "dynamodb:GetRecords",
       "Resource": "arn:aws:dynamodb:ap-southeast-1:1:table/x/stream/*"}, None),  # one table's streams
     ({"Effect": "Allow", "Action": "dynamodb:ListStreams", "Resource": "*"}, None),  # no resource type

@@ -10,9 +10,9 @@ tags" (a variable is `${key}`, optionally `${key, 'default'}`)."""
 import re
 from typing import Annotated, Literal, Optional
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from ..errors import Problem
+from ..errors import Problem, invalid
 from .base import ConfigModel, NotSecret, matching, rule
 from .limits import IAM_POLICY_NAME
 from .table import AttributeName
@@ -26,6 +26,19 @@ LeadingKeys = Annotated[str, matching(POLICY_VARIABLE, "an IAM policy variable",
                                       "${aws:userid}, ${aws:PrincipalTag/tenant} or ${cognito-identity.amazonaws.com:sub}")]
 
 
+def _iam_characters(value: str) -> str:
+    """IAM policy documents take tab, newline, carriage return and U+0020-U+00FF only (IAM user
+    guide, "IAM JSON policy element grammar")."""
+    outside = sorted({c for c in value if c not in "\t\n\r" and not 0x20 <= ord(c) <= 0xFF})
+    if outside:
+        raise invalid(reason=f"{''.join(outside)!r} cannot be written in an IAM policy, which takes only the "
+                             "characters up to U+00FF", fix="name attributes in Latin letters, digits and signs")
+    return value
+
+
+PolicyAttribute = Annotated[AttributeName, AfterValidator(_iam_characters)]
+
+
 class Access(ConfigModel):
     tables: list[Annotated[str, NotSecret]] = Field(min_length=1, description="keys under `tables`")
     level: Level = Field(description="`read`: GetItem, BatchGetItem, Query, Scan, ConditionCheckItem, DescribeTable; "
@@ -34,7 +47,7 @@ class Access(ConfigModel):
     leading_keys: Optional[LeadingKeys] = Field(
         None, description="only items whose partition key equals this IAM policy variable (`dynamodb:LeadingKeys`); "
                           "Scan is then not granted")
-    attributes: Optional[list[AttributeName]] = Field(
+    attributes: Optional[list[PolicyAttribute]] = Field(
         None, min_length=1, description="only these attributes (`dynamodb:Attributes`); must include every key "
                                         "attribute of the tables and their indexes; writes are then UpdateItem only")
 

@@ -14,7 +14,7 @@ from ..errors import SECRET_PLACEHOLDER, Problem, invalid, key_path
 from .base import ConfigModel, NotSecret, Whole, follows, matching, rule
 from .compliance import tier_of
 from .limits import (DAX_CLUSTER_NAME, DAX_DEFAULT_TTL_MILLIS, DAX_FAULT_TOLERANT_NODES, DAX_NODE_TYPES,
-                     DAX_REPLICATION_FACTOR, MAX_DAX_SUBNETS)
+                     DAX_UNENCRYPTABLE_FAMILIES, DAX_REPLICATION_FACTOR, MAX_DAX_SUBNETS)
 from .monitoring import Count, Percent
 
 # EC2 user guide, "Resource IDs": a prefix and 8 (before 2016) or 17 hexadecimal characters. The
@@ -34,6 +34,9 @@ def _known_node_type(value: str) -> str:
                       fix=f"use a family of {', '.join(DAX_NODE_TYPES)}, e.g. dax.r5.large (the README says "
                           "where the list comes from)")
     family = f"dax.{found['family']}"
+    if found["family"] in DAX_UNENCRYPTABLE_FAMILIES:
+        raise invalid(reason=f"{family} nodes cannot be encrypted at rest, and every DAX cluster here is",
+                      fix=f"use dax.r5.{found['size'] if found['size'] in DAX_NODE_TYPES['r5'] else 'large'}")
     if found["size"] not in sizes:
         raise invalid(reason=f"{value!r} is not a DAX node type: {family} has no size {found['size']!r}",
                       fix=f"use one of {', '.join(f'{family}.{size}' for size in sizes)}")

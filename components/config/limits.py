@@ -166,6 +166,9 @@ DAX_NODE_TYPES = {
     "t2": ("small", "medium"),
     "t3": ("small", "medium"),
 }
+# Developer guide, "DAX encryption at rest": not supported on dax.r3 nodes; every cluster this
+# program builds is encrypted at rest, so r3 is refused.
+DAX_UNENCRYPTABLE_FAMILIES = ("r3",)
 # DynamoDB developer guide, "Quotas in Amazon DynamoDB" (DAX): up to 20 subnets per subnet group.
 MAX_DAX_SUBNETS = 20
 # Developer guide, "Managing DAX clusters" (Configuring TTL settings): the item and query caches keep

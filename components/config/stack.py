@@ -218,6 +218,17 @@ class StackConfig(ConfigModel):
                           f"{size} characters; AWS allows {MAX_POLICY_CHARACTERS}",
                           "move some tables to a stack of their own with its own network settings")
 
+    @rule("access")
+    def _access_names_unique_in_any_case(self, context):
+        """IAM names are unique per account without regard to case (IAM user guide, "IAM
+        identifiers")."""
+        seen: dict[str, str] = {}
+        for name in self.access:
+            if name.lower() in seen:
+                yield Problem(("access", name), f"{name!r} and {seen[name.lower()]!r} differ only in case, and IAM "
+                              "names ignore case", "rename one of them")
+            seen.setdefault(name.lower(), name)
+
     @rule("access", "tables", "project", "environment", "aws")
     def _access_grants_tables_it_can(self, context):
         for name, entry in self.access.items():
@@ -237,10 +248,17 @@ class StackConfig(ConfigModel):
         name = self.physical_name(key, table)
         regions = [self.region, *(r.region for r in table.replica_list if replicas)]
         indexes = [*table.global_secondary_indexes, *table.local_secondary_indexes]
+        # An LSI shares the table's partition key; a GSI may have another, against which nothing says
+        # `dynamodb:LeadingKeys` is matched.
+        same_partition = [*(index for index, gsi in table.global_secondary_indexes.items()
+                            if gsi.hash_key == [table.hash_key]), *table.local_secondary_indexes]
         return Grantable(tables=[arn(self.partition, "dynamodb", region, account, table_resource(name))
                                  for region in regions],
                          indexes=[arn(self.partition, "dynamodb", region, account, table_resource(name, index))
                                   for region in regions for index in indexes],
+                         indexes_by_partition_key=[arn(self.partition, "dynamodb", region, account,
+                                                       table_resource(name, index))
+                                                   for region in regions for index in same_partition],
                          streams=[arn(self.partition, "dynamodb", region, account, f"{table_resource(name)}/stream/*")
                                   for region in regions])
 
