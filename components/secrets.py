@@ -4,7 +4,8 @@ Under `pulumi up` a program receives secret config as plaintext and learns only 
 keys were secret. Rather than trusting each builder to wrap what it derives, one stack
 transformation (it runs in the SDK, under `pulumi up` and under `synth` alike) marks as a Pulumi
 secret every value inside an input that holds a value of a secret key:
-- text anywhere inside a string (a policy document, an ARN, a name);
+- text anywhere inside a string (a policy document, an ARN, a name); a short text only as a token
+  of its own (`TOKEN_BELOW`);
 - a number only in the inputs that key's numbers feed (`NUMBERS_FEED`): numbers are too common to
   match everywhere (a secret `alarms.latencyMs: 5` must not hide a table's read capacity of 5).
 Only the matching values are wrapped, so every input keeps its shape (a list stays a list). It may
@@ -13,6 +14,7 @@ are not matched: names are part of resource URNs, which Pulumi never encrypts.
 """
 
 import copy
+import re
 from typing import Any, Callable, Collection, Mapping
 
 import pulumi
@@ -65,10 +67,21 @@ def keep_secret(secrets: Mapping[str, Collection[Any]]) -> None:
     pulumi.runtime.register_stack_transformation(mark)
 
 
+# A secret text shorter than this is matched inside a longer string only as a token of its own
+# (between characters that are not letters or digits): every value of a secret key counts as
+# secret, and a short one (`on`, `S`, `id`) would otherwise mark half the stack, the provider's
+# default tags among them. What embeds a secret (an ARN, a JSON document) delimits it.
+TOKEN_BELOW = 8
+
+
 def _matcher(texts: tuple[str, ...], numbers: frozenset) -> Callable[[Any], bool]:
+    short = [re.compile(rf"(?<![A-Za-z0-9]){re.escape(text)}(?![A-Za-z0-9])")
+             for text in texts if len(text) < TOKEN_BELOW]
+    long = [text for text in texts if len(text) >= TOKEN_BELOW]
+
     def holds_secret(value: Any) -> bool:
         if isinstance(value, str):
-            return any(text in value for text in texts)
+            return any(text in value for text in long) or any(token.search(value) for token in short)
         if isinstance(value, bool):  # before numbers: True == 1
             return False
         if isinstance(value, (int, float)):

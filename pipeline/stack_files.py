@@ -20,10 +20,10 @@ from components.errors import SECRET_PLACEHOLDER as SECRET
 from .yaml_reader import SECURE, StackFileError, StackFileProblem, YamlReader, contains_secure
 
 PROGRAM_ROOT = Path(__file__).resolve().parent.parent
-# The deepest config value this program reads nests 6 levels (tables.<t>.globalSecondaryIndexes.
-# <i>.capacity.read.min); a deeper one cannot be valid, and would only strain the recursion of
-# everything that reads it after the file.
-MAX_VALUE_DEPTH = 32
+# The deepest config value this program reads: a seed item's value nests up to 32 levels (DynamoDB's
+# limit), under tables.<t>.items[<n>].<attribute>; a deeper one cannot be valid, and would only
+# strain the recursion of everything that reads it after the file.
+MAX_VALUE_DEPTH = 32 + 4
 
 
 @dataclass
@@ -48,7 +48,7 @@ def read_stack_file(path: Path, project: Optional[str] = None) -> StackSettings:
     is read from this program's Pulumi.yaml when not given, and only if a key needs it."""
     reader = YamlReader(path, max_height=MAX_VALUE_DEPTH + 2,  # + the document and `config:`
                         too_deep=f"a value nested deeper than {MAX_VALUE_DEPTH} levels (aliases expanded); no setting "
-                                 "of this program nests more than a few")
+                                 "of this program nests deeper than a seed item's 32 levels")
     document = reader.read()
     settings = StackSettings(problems=reader.problems)
     if document is None:

@@ -7,7 +7,7 @@ import pytest
 import policy
 from components.access_policy import Grantable, access_document
 from components.config.access import Access
-from tests.conftest import USERS, problems, synth_tables
+from tests.conftest import USERS, parse, problems, synth_tables
 
 POLICY = "aws:iam/policy:Policy"
 USERS_WITH_INDEX = {**USERS, "stream": "NEW_AND_OLD_IMAGES",
@@ -158,3 +158,15 @@ def test_a_policy_too_large_for_iam_is_refused():
               for n in range(12)}
     found = problems(tables, access={"all": {"tables": sorted(tables), "level": "readWrite"}})
     assert any(p.path == ("access", "all") and "6144 in a managed policy" in p.reason for p in found)
+
+
+def test_a_default_in_leading_keys_is_warned_about():
+    shared = "${aws:PrincipalTag/user, 'shared'}"
+    config = parse({"users": USERS_WITH_INDEX}, access={"app": {"tables": ["users"], "level": "read", "leadingKeys": shared}})
+    assert any("every caller without that key reaches the items of partition 'shared'" in w for w in config.warnings)
+
+
+def test_attributes_listed_twice_are_refused():
+    found = problems({"users": USERS_WITH_INDEX},
+                     access={"a": {"tables": ["users"], "level": "read", "attributes": ["id", "email", "id"]}})
+    assert any(p.path == ("access", "a", "attributes") and "id listed twice" in p.reason for p in found)

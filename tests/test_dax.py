@@ -393,3 +393,9 @@ def test_fine_grained_access_to_a_cached_table_warns_that_dax_bypasses_it():
     config = parse(TABLES, dax=DAX, access=access)
     [warning] = [w for w in config.warnings if "DAX" in w]
     assert warning.startswith("koneksi-dynamodb:access.app: requests through the DAX cluster to users")
+
+
+def test_two_secret_subnets_are_not_the_same_subnet():
+    """synth reads every secret as one placeholder: `pulumi up` compares their values."""
+    config = parse(TABLES, dax={**DAX, "subnetIds": ["[secret]", "[secret]", SUBNETS[0]]})
+    assert config.dax.subnet_ids.count("[secret]") == 2

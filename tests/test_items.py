@@ -320,3 +320,27 @@ def test_every_broken_item_is_reported_in_one_run():
     assert {p.path[3:] for p in found} == {(0, "user"), (1, "user"), (2, "at")}
     assert all(p.render("Pulumi.staging.yaml").startswith(
         f"Pulumi.staging.yaml: koneksi-dynamodb:tables.t.items[{p.path[3]}].{p.path[4]}: ") for p in found)
+
+
+@pytest.mark.parametrize("value", [100000000000000000000001, 0.1234567890123456789],
+                         ids=["an integer past 2^63", "17 significant digits"])
+def test_a_number_yaml_reads_as_a_float_that_lost_digits_is_refused(value):
+    """YAML (like the Pulumi CLI's reader) gives a 64-bit float: it keeps 15 digits."""
+    [problem] = refused({**USERS, "items": [{"id": "a", "n": float(value)}]}, 0, "n")
+    assert "64-bit float" in problem.reason and "write it as text" in problem.fix
+
+
+def test_an_exact_integer_past_2_to_the_53_is_kept():
+    [item] = typed({"id": "a", "n": 9007199254740993})
+    assert item["n"] == {"N": "9007199254740993"}
+
+
+@pytest.mark.parametrize("index, size, words", [
+    ({"globalSecondaryIndexes": {"ByEmail": {"hashKey": "email"}}}, 2049, "partition key of an index"),
+    ({"rangeKey": "at", "localSecondaryIndexes": {"ByEmail": {"rangeKey": "email"}}}, 1025, "sort key of an index"),
+], ids=["GSI partition key", "LSI sort key"])
+def test_an_index_key_value_has_the_key_limits(index, size, words):
+    table = {"attributes": {"id": "S", "at": "S", "email": "S"}, "hashKey": "id", **index}
+    item = {"id": "a", "at": "b", "email": "x" * size} if "rangeKey" in index else {"id": "a", "email": "x" * size}
+    [problem] = refused({**table, "items": [item]}, 0, "email")
+    assert words in problem.reason

@@ -108,3 +108,19 @@ def test_a_key_that_names_resources_cannot_be_a_secret(key):
     # Offline, the placeholder is refused the same way.
     from tests.conftest import problems
     assert any("never encrypts" in p.reason for p in problems({"users": {**USERS, "name": "[secret]"}}))
+
+
+def test_a_short_secret_value_marks_only_strings_where_it_stands_as_a_token():
+    """Every value of a secret key counts as secret: a seed item's `status: on` must not make the
+    provider's default tags (`koneksi`, `Environment`) secret, while a short tag value written into
+    the default tags' JSON is still kept secret there."""
+    tables = {"users": {**USERS, "items": [{"id": "admin", "status": "on"}]}}
+    settings = settings_for(tables, tags={"team": "abc"})
+    settings.secret_keys = ["koneksi-dynamodb:tables", "koneksi-dynamodb:tags"]
+    plan = run_program(ROOT, PROJECT, "staging", settings)
+    [provider] = plan.resources("pulumi:providers:aws")
+    assert provider["inputs"]["defaultTags"] == "[secret]"  # holds the secret tag value `abc`
+    settings = settings_for(tables)
+    settings.secret_keys = ["koneksi-dynamodb:tables"]
+    [provider] = run_program(ROOT, PROJECT, "staging", settings).resources("pulumi:providers:aws")
+    assert json.loads(provider["inputs"]["defaultTags"])["tags"]["Environment"] == "staging"

@@ -302,7 +302,7 @@ def test_a_missing_file_or_a_directory_is_refused_in_one_line(tmp_path):
 
 def test_values_nested_deeper_than_any_setting_are_refused_aliases_included(tmp_path):
     deep = "[" * 40 + "]" * 40
-    with pytest.raises(StackFileError, match="nested deeper than 32 levels"):
+    with pytest.raises(StackFileError, match="nested deeper than 36 levels"):
         read(tmp_path, f"config:\n  koneksi-dynamodb:alarms: {deep}\n")
     chain = "".join(f"  x:y{n}: &a{n} [*a{n - 1}]\n" for n in range(1, 40))
     with pytest.raises(StackFileError, match="aliases expanded"):

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import AfterValidator, Field
 
 from ..errors import Problem, invalid
-from .base import ConfigModel, NotSecret, matching, rule
+from .base import ConfigModel, NotSecret, listed_twice, matching, rule
 from .limits import IAM_POLICY_NAME
 from .table import AttributeName
 
@@ -63,9 +63,23 @@ class Access(ConfigModel):
 
     @rule("tables")
     def _each_table_once(self, context):
-        repeated = sorted({key for key in self.tables if self.tables.count(key) > 1})
-        if repeated:
-            yield Problem(("tables",), f"{', '.join(repeated)} listed twice", "list each table once")
+        yield from listed_twice("tables", self.tables)
+
+    @rule("attributes")
+    def _each_attribute_once(self, context):
+        yield from listed_twice("attributes", self.attributes or [])
+
+    @rule("leading_keys")
+    def _a_default_partition_is_shared(self, context):
+        """`${key, 'default'}` stands for the default where the request lacks the key: every such
+        caller then shares that partition (IAM user guide, "IAM policy elements: Variables and tags")."""
+        default = re.search(r", *'([^']*)'\}$", self.leading_keys or "")
+        warnings = context.get("warnings")
+        if default and warnings is not None:
+            warnings.append(f"leadingKeys {self.leading_keys}: every caller without that key reaches the items of "
+                            f"partition {default[1]!r} (the variable's default); leave the default out unless they "
+                            "should share it")
+        return ()
 
 
 def access_problems(name: str, entry: Access, tables: dict) -> list[Problem]:

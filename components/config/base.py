@@ -284,3 +284,10 @@ def _known_region(value: str) -> str:
 
 # A region that places resources (a replica, a copy vault) is part of their names and URNs.
 RegionName = Annotated[str, NotSecret, AfterValidator(_known_region)]
+
+
+def listed_twice(key: str, values: list) -> list[Problem]:
+    """The values a list names more than once; secrets, which synth reads all alike, are not
+    compared (`pulumi up` has their values)."""
+    repeated = sorted({value for value in values if values.count(value) > 1 and value != SECRET_PLACEHOLDER})
+    return [Problem((key,), f"{', '.join(map(str, repeated))} listed twice", "list each once")] if repeated else []

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 from pydantic import AfterValidator, Field
 
 from ..errors import SECRET_PLACEHOLDER, Problem, invalid, key_path
-from .base import ConfigModel, NotSecret, Whole, follows, matching, rule
+from .base import ConfigModel, NotSecret, Whole, follows, listed_twice, matching, rule
 from .compliance import tier_of
 from .limits import (DAX_CLUSTER_NAME, DAX_DEFAULT_TTL_MILLIS, DAX_FAULT_TOLERANT_NODES, DAX_NODE_TYPES,
                      DAX_UNENCRYPTABLE_FAMILIES, DAX_REPLICATION_FACTOR, MAX_DAX_SUBNETS)
@@ -102,15 +102,15 @@ class Dax(ConfigModel):
 
     @rule("tables")
     def _each_table_once(self, context):
-        yield from _listed_twice("tables", self.tables)
+        yield from listed_twice("tables", self.tables)
 
     @rule("subnet_ids")
     def _each_subnet_once(self, context):
-        yield from _listed_twice("subnetIds", self.subnet_ids)
+        yield from listed_twice("subnetIds", self.subnet_ids)
 
     @rule("security_group_ids")
     def _each_security_group_once(self, context):
-        yield from _listed_twice("securityGroupIds", self.security_group_ids)
+        yield from listed_twice("securityGroupIds", self.security_group_ids)
 
     @rule("replication_factor", "subnet_ids")
     def _fault_tolerant_where_required(self, context):
@@ -132,10 +132,6 @@ class Dax(ConfigModel):
                             f"its subnets, and {spread} subnet(s) span at most {spread}: name subnets in "
                             f"{DAX_FAULT_TOLERANT_NODES} Availability Zones for a fault-tolerant cluster")
 
-
-def _listed_twice(key: str, values: list[str]) -> list[Problem]:
-    repeated = sorted({value for value in values if values.count(value) > 1})
-    return [Problem((key,), f"{', '.join(repeated)} listed twice", "list each once")] if repeated else []
 
 
 def dax_table_problems(dax: Dax, tables: dict) -> list[Problem]:

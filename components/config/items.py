@@ -37,6 +37,7 @@ MAX_ITEM_BYTES = 400 * 1024
 KEY_VALUE_BYTES = {"partition": 2048, "sort": 1024}
 MAX_ATTRIBUTE_NAME_BYTES = 64 * 1024
 MAX_NUMBER_DIGITS = 38
+FLOAT_DIGITS = 15  # the decimal digits a 64-bit float always keeps (IEEE 754 binary64)
 # The exponent of a number's leading digit: 1E-130 is the smallest magnitude DynamoDB stores,
 # 9.9999999999999999999999999999999999999E+125 the largest.
 NUMBER_EXPONENTS = (-130, 125)
@@ -122,13 +123,30 @@ def seed_items(items: list[dict[str, Any]], schema: ItemSchema) -> tuple[list[Se
     return seeded, problems
 
 
-def empty_index_keys(items: list[dict[str, Any]], types: Mapping[str, str], index_keys: list[str]) -> list[Problem]:
-    """Text and binary may be empty, except in a key of the table or of an index."""
-    return [Problem(("items", number, name), f"{name} is a key of an index, and an index key cannot be empty",
-                    f"give {name} a value, or leave it out of the item (the item is then not in the index)")
-            for number, item in enumerate(items) for name in index_keys
-            if isinstance(item.get(name), str) and (item[name] == "" if types.get(name) == "S"
-                                                    else types.get(name) == "B" and not item[name].strip())]
+def empty_index_keys(items: list[dict[str, Any]], types: Mapping[str, str],
+                     index_keys: Mapping[str, str]) -> list[Problem]:
+    """Text and binary may be empty, except in a key of the table or of an index; an index key
+    value has the table key's limits (`index_keys`: name -> "partition" or "sort", the strictest
+    role it has in any index)."""
+    problems = []
+    for number, item in enumerate(items):
+        for name, which in index_keys.items():
+            value = item.get(name)
+            if not isinstance(value, str) or value == SECRET_PLACEHOLDER or types.get(name) not in ("S", "B"):
+                continue
+            try:
+                size = len(_binary(value, (), "")) if types[name] == "B" else _utf8(value)
+            except _Refused:
+                continue  # refused as the attribute it is
+            if size == 0:
+                problems.append(Problem(("items", number, name), f"{name} is a key of an index, and an index key "
+                                        "cannot be empty", f"give {name} a value, or leave it out of the item (the "
+                                        "item is then not in the index)"))
+            elif size > KEY_VALUE_BYTES[which]:
+                problems.append(Problem(("items", number, name), f"{name} is a {which} key of an index, and its "
+                                        f"value has {size} bytes; DynamoDB allows 1-{KEY_VALUE_BYTES[which]}",
+                                        f"shorten it to at most {KEY_VALUE_BYTES[which]} bytes"))
+    return problems
 
 
 def _attribute(name: str, value: Any, path: Path, schema: ItemSchema) -> tuple[dict, int, str, str]:
@@ -199,6 +217,13 @@ def _number(value: Any, path: Path) -> tuple[str, str, int]:
     if not NUMBER_EXPONENTS[0] <= exact.adjusted() <= NUMBER_EXPONENTS[1]:
         raise _Refused(path, f"{_shown(value)} is outside DynamoDB's number range (magnitudes 1E-130 to "
                        "9.99E+125, and zero)", "use a number within that range, or store it as text")
+    if isinstance(value, float) and (len(repr(abs(value)).replace(".", "").split("e")[0].strip("0")) > FLOAT_DIGITS
+                                     or (value.is_integer() and abs(value) >= 2 ** 53)):
+        # YAML reads a number as a 64-bit float (an integer past 2^63 too), which keeps 15 digits:
+        # what reaches the program is no longer what was written.
+        raise _Refused(path, f"{_shown(value)} reaches the program as a 64-bit float, which keeps only "
+                       f"{FLOAT_DIGITS} significant digits: it may not be the number written",
+                       "write it as text, e.g. '100000000000000000000001', which keeps every digit")
     fraction = f".{significant[1:]}" if significant[1:] else ""
     canonical = f"{'-' if sign else ''}{significant[0]}{fraction}E{exact.adjusted()}"
     # Written as read, unless trailing zeros take it past 38 digits (10**40 goes as 1E+40).

@@ -238,8 +238,11 @@ class StackConfig(ConfigModel):
             size = len(json.dumps(access_document(entry, [self.grantable(key, "0" * 12) for key in entry.tables]),
                                   separators=(",", ":")))
             if size > MAX_MANAGED_POLICY_CHARACTERS:
+                fix = ("split it into entries of fewer tables" if len(entry.tables) > 1 else
+                       "grant reads and writes in two entries, or leave the table's replicas or indexes out of this "
+                       "stack's access (one table's ARNs alone are too many for one policy)")
                 yield Problem(("access", name), f"its policy would have {size} characters; IAM allows "
-                              f"{MAX_MANAGED_POLICY_CHARACTERS} in a managed policy", "split it into two entries")
+                              f"{MAX_MANAGED_POLICY_CHARACTERS} in a managed policy", fix)
 
     def grantable(self, key: str, account: str, replicas: bool = True) -> Grantable:
         """The ARNs `access` grants of a table (the table component hands out the same); without

@@ -292,8 +292,10 @@ class Table(ConfigModel):
     @rule("items", "attributes", "hash_key", "range_key", "global_secondary_indexes", "local_secondary_indexes")
     def _items_fill_index_keys(self, context):
         table_keys = (self.hash_key, self.range_key)
-        yield from empty_index_keys(self.items, self.attributes, [name for name in self.key_attribute_names(True)
-                                                                  if name not in table_keys])
+        partition_keys = {a for gsi in self.global_secondary_indexes.values() for a in gsi.hash_key}
+        yield from empty_index_keys(self.items, self.attributes, {
+            name: "partition" if name in partition_keys else "sort"
+            for name in self.key_attribute_names(True) if name not in table_keys})
 
     @rule("items", "import_")
     def _items_seed_new_tables(self, context):
