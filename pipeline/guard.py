@@ -33,7 +33,8 @@ class Refusal:
     def render(self) -> str:
         if self.change.op not in LOSING:  # a replacement the diff cannot rule out
             return (f"this plan may replace {self.noun} {self.name}, and with it the data it holds: offline, nothing "
-                    f"tells whether {', '.join(self.change.may_replace)} change (a secret, or a value known only "
+                    f"tells whether {', '.join(self.change.may_replace)} "
+                    f"change{'s' if len(self.change.may_replace) == 1 else ''} (a secret, or a value known only "
                     f"after deployment). Fix: check with `pulumi preview --diff`, or pass --allow-replace "
                     f"{self.allow_as} if losing the data is acceptable")
         if self.destroying:

@@ -442,10 +442,38 @@ def _changed(change: Change) -> list[str]:
         elif name not in new:
             facts.append(f"{name} removed (was {shown(old[name])}){forces}")
         else:
-            facts.append(f"{name}: {shown(old[name])} -> {shown(new[name])}{forces}")
+            inside = _document_changes(old[name], new[name])
+            facts += [f"{name}{'' if path.startswith('[') else '.'}{path}: {shown(before)} -> {shown(after)}{forces}"
+                      for path, before, after in inside] \
+                or [f"{name}: {shown(old[name])} -> {shown(new[name])}{forces}"]
     facts += [f"{name} may change (a secret, or known only after deployment)" for name in change.may_change]
+    facts += [f"may be replaced: {name} cannot be compared offline" for name in change.may_replace]
     facts += [f"replaced: {OTHER_REASONS[reason]}" for reason in change.replace_reasons if reason in OTHER_REASONS]
     return facts
+
+
+def _document_changes(old: Any, new: Any, path: str = "", limit: int = 6) -> list[tuple[str, Any, Any]]:
+    """Where two JSON documents (a policy, a dashboard body, written as text) or two structured
+    inputs differ, leaf by leaf: a reviewer reads the change, not two cut-off documents."""
+    if path == "" and isinstance(old, str) and isinstance(new, str):
+        try:
+            old, new = json.loads(old), json.loads(new)
+        except ValueError:
+            return []
+    if path == "" and not (isinstance(old, (dict, list)) and isinstance(new, (dict, list))):
+        return []
+    found: list[tuple[str, Any, Any]] = []
+    if isinstance(old, dict) and isinstance(new, dict):
+        parts = [(key, old.get(key), new.get(key)) for key in sorted(old.keys() | new.keys(), key=str)]
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        parts = [(f"[{n}]", o, w) for n, (o, w) in enumerate(zip(old, new))]
+    else:
+        return [(path or "(whole)", old, new)] if old != new else []
+    for key, before, after in parts:
+        if before != after and len(found) < limit:
+            where = f"{path}{key}" if str(key).startswith("[") or not path else f"{path}.{key}"
+            found += _document_changes(before, after, where, limit - len(found))
+    return found
 
 
 def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None,
@@ -468,7 +496,7 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
     for change in changes:
         children.setdefault(change.state.get("parent"), []).append(change.state)
     # As `pulumi preview` draws a diff: what changes, and the parents that lead to it.
-    drawn = {change.urn for change in changes if change.op != "same"}
+    drawn = {change.urn for change in changes if change.op != "same" or change.may_replace}
     for urn in list(drawn):
         while (urn := states[urn].get("parent")) in states and urn not in drawn:
             drawn.add(urn)
@@ -502,7 +530,7 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
         below = prefix + ("" if root else ("   " if last else "│  "))
         kids = [kid for kid in children.get(state["urn"], []) if kid["urn"] in drawn]
         describe = DESCRIBE.get(state["type"]) if change.op in ("create", "import") else None
-        facts = _changed(change) if change.op in ("update", "replace") else []
+        facts = _changed(change) if change.op in ("update", "replace") or change.may_replace else []
         if describe:
             facts = describe(state["inputs"], References(state, states))
             if "region" in state["inputs"] and not state["type"].startswith("pulumi:providers:"):
@@ -532,6 +560,10 @@ def render(plan: Plan, width: Optional[int] = None, color: Optional[bool] = None
     for op, count in change_summary(changes).items():
         marker, style, label = SUMMARY[op]
         console.print(Text(f"    {marker} {count} {label}", style=style))
+    uncertain = sum(1 for change in changes if change.may_replace)
+    if uncertain:
+        console.print(Text(f"    ? {uncertain} may be replaced: an input that would force it cannot be compared offline",
+                           style="magenta"))
     for line in _wrap(summary(plan).split(", "), width - 4, ", "):
         console.print(Text(f"    {line}"))
     return out.getvalue()

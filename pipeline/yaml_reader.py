@@ -99,6 +99,7 @@ _DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?")
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
                         r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?")
 _INT64_MIN, _INT64_END, _UINT64_END = -(2 ** 63), 2 ** 63, 2 ** 64
+FLOAT_DIGITS = 15  # the decimal digits a float64 always keeps (IEEE 754 binary64)
 _YAML_TAG = "tag:yaml.org,2002:"
 
 
@@ -119,6 +120,22 @@ def _resolve_plain(text: str) -> Any:
     if _YAML_FLOAT.fullmatch(plain):
         return _float(plain)
     return text
+
+
+def _loses_digits(text: str) -> bool:
+    """A number literal go-yaml cannot keep (an integer past 64 bits is read as a float64 too)
+    and whose loss the program cannot see: the float it gets shows no more than 15 digits, as
+    `99999999999999999999` arrives as 1e20. (A float that shows more, the seed items refuse.)"""
+    plain = text.replace("_", "")
+    if _GO_INT.fullmatch(plain) and _go_int(plain) is not None:
+        return False  # an exact 64-bit integer
+    if not _YAML_FLOAT.fullmatch(plain):
+        return False
+    return _significant(plain) > FLOAT_DIGITS >= _significant(repr(abs(float(plain))))
+
+
+def _significant(number: str) -> int:
+    return len(re.split(r"[eE]", number.lstrip("+-"))[0].replace(".", "").strip("0"))
 
 
 def _go_int(plain: str) -> Optional[int]:
@@ -271,6 +288,11 @@ class YamlReader:
                 if tag is None and not event.style:
                     value = _resolve_plain(event.value)
                     merge_key = event.value == "<<"
+                    if isinstance(value, (int, float)) and not isinstance(value, bool) and _loses_digits(event.value):
+                        self.problem(event.start_mark.line + 1, f"`{event.value}` reaches the program as a 64-bit "
+                                     f"float (go-yaml's reading, the Pulumi CLI's too), which keeps "
+                                     f"{FLOAT_DIGITS} significant digits: it would not be the number written",
+                                     f"write it in quotes as text ('{event.value}'), where a setting takes text")
                 elif tag is None or tag == "!":
                     value, merge_key = event.value, False
                 else:

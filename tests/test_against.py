@@ -8,7 +8,9 @@ import pytest
 from pipeline.__main__ import EXIT_INVALID, EXIT_REFUSED, EXIT_USAGE, main
 from pipeline.diff import against, normalised, read_previous
 from pipeline.guard import refusals, verdict
-from tests.conftest import GSI, KMS_KEY, ROOT, TABLE, USERS, synth_stack, synth_tables
+from pipeline.mock_engine import run_program
+from pipeline.text import render
+from tests.conftest import GSI, KMS_KEY, PROJECT, ROOT, TABLE, USERS, settings_for, synth_stack, synth_tables
 
 USERS_TABLE = "urn:pulumi:prod::koneksi-dynamodb::koneksi:dynamodb:Table$aws:dynamodb/table:Table::users-table"
 CIPHERTEXT = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}
@@ -273,9 +275,7 @@ def test_a_record_the_guard_cannot_read_refuses_the_file(capsys, tmp_path, docum
 def secret_plan(tables):
     """A plan whose `tables` key holds a `secure:` value: under `pulumi up` every value of the key
     is marked secret, so the table's key inputs are `[secret]` in the plan."""
-    from pipeline.mock_engine import run_program
     from pipeline.stack_files import StackSettings
-    from tests.conftest import PROJECT
     settings = StackSettings(values={"aws:region": "ap-southeast-1", f"{PROJECT}:tables": json.dumps(tables)},
                              secret_keys=[f"{PROJECT}:tables"])
     return run_program(ROOT, PROJECT, "prod", settings)
@@ -365,3 +365,24 @@ def test_a_plan_of_another_project_is_refused(capsys, tmp_path, prod_plan):
     other = json.loads(json.dumps(prod_plan).replace("::koneksi-dynamodb::", "::other::"))
     status, _, err = run(capsys, "--against", str(write(tmp_path, other)))
     assert status == EXIT_USAGE and "holds stack prod of project other" in err
+
+
+def test_a_changed_policy_document_is_shown_leaf_by_leaf(capsys, tmp_path):
+    """Two cut-off documents would hide the change from the reviewer."""
+    def plan(leading):
+        return run_program(ROOT, PROJECT, "prod", settings_for(
+            {"users": USERS}, access={"app": {"tables": ["users"], "level": "read", "leadingKeys": leading}}))
+    previous = {s["urn"]: s["newState"] for s in plan("${aws:userid}").steps}
+    text = render(plan("${aws:PrincipalTag/user}"), changes=against(plan("${aws:PrincipalTag/user}"), previous),
+                  against="previous.json", color=False, width=200)
+    assert ("policy.Statement[0].Condition.ForAllValues:StringEquals.dynamodb:LeadingKeys[0]: ${aws:userid} -> "
+            "${aws:PrincipalTag/user}") in text
+
+
+def test_a_resource_that_may_be_replaced_is_drawn_and_counted(capsys, tmp_path, prod_plan):
+    export = stack_export(prod_plan)
+    next(r for r in export["deployment"]["resources"] if r["urn"] == USERS_TABLE)["inputs"]["hashKey"] = CIPHERTEXT
+    status, out, err = run(capsys, "--against", str(write(tmp_path, export)))
+    assert status == EXIT_REFUSED and "whether hashKey changes" in err
+    assert "may be replaced: hashKey cannot be compared offline" in out
+    assert "? 1 may be replaced" in out

@@ -327,7 +327,7 @@ def test_every_broken_item_is_reported_in_one_run():
 def test_a_number_yaml_reads_as_a_float_that_lost_digits_is_refused(value):
     """YAML (like the Pulumi CLI's reader) gives a 64-bit float: it keeps 15 digits."""
     [problem] = refused({**USERS, "items": [{"id": "a", "n": float(value)}]}, 0, "n")
-    assert "64-bit float" in problem.reason and "write it as text" in problem.fix
+    assert "64-bit float" in problem.reason and "in quotes as text" in problem.fix
 
 
 def test_an_exact_integer_past_2_to_the_53_is_kept():

@@ -307,3 +307,17 @@ def test_values_nested_deeper_than_any_setting_are_refused_aliases_included(tmp_
     chain = "".join(f"  x:y{n}: &a{n} [*a{n - 1}]\n" for n in range(1, 40))
     with pytest.raises(StackFileError, match="aliases expanded"):
         read(tmp_path, f"config:\n  x:y0: &a0 [1]\n{chain}")
+
+
+@pytest.mark.parametrize("literal, loses", [("99999999999999999999", True), ("18446744073709551615", False),
+                                            ("-9223372036854775808", False), ("1.0000000000000000001", True),
+                                            ("1e23", False), ("0.1234567890123456789", False)])
+def test_a_number_the_cli_reads_as_a_float_that_hides_its_lost_digits_is_a_problem(tmp_path, literal, loses):
+    """go-yaml reads an integer past 64 bits as a float64: `99999999999999999999` arrives as 1e20,
+    and nothing after the file can tell. A float that shows its lost digits (`0.12345678901234568`)
+    is left to the settings that take numbers."""
+    settings = read(tmp_path, f"config:\n  koneksi-dynamodb:alarms: {{latencyMs: {literal}}}\n")
+    found = [p for p in settings.problems if "64-bit float" in p.reason]
+    assert bool(found) is loses
+    if loses:
+        assert found[0].line == 2 and f"'{literal}'" in found[0].fix

@@ -29,7 +29,7 @@ LeadingKeys = Annotated[str, matching(POLICY_VARIABLE, "an IAM policy variable",
 def _iam_characters(value: str) -> str:
     """IAM policy documents take tab, newline, carriage return and U+0020-U+00FF only (IAM user
     guide, "IAM JSON policy element grammar")."""
-    outside = sorted({c for c in value if c not in "\t\n\r" and not 0x20 <= ord(c) <= 0xFF})
+    outside = list(dict.fromkeys(c for c in value if c not in "\t\n\r" and not 0x20 <= ord(c) <= 0xFF))
     if outside:
         raise invalid(reason=f"{''.join(outside)!r} cannot be written in an IAM policy, which takes only the "
                              "characters up to U+00FF", fix="name attributes in Latin letters, digits and signs")
@@ -76,9 +76,9 @@ class Access(ConfigModel):
         default = re.search(r", *'([^']*)'\}$", self.leading_keys or "")
         warnings = context.get("warnings")
         if default and warnings is not None:
-            warnings.append(f"leadingKeys {self.leading_keys}: every caller without that key reaches the items of "
-                            f"partition {default[1]!r} (the variable's default); leave the default out unless they "
-                            "should share it")
+            warnings.append(f"access.<policy>.leadingKeys {self.leading_keys}: every caller without that key "
+                            f"reaches the items of partition {default[1]!r} (the variable's default); leave the "
+                            "default out unless they should share it")
         return ()
 
 

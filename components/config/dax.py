@@ -24,6 +24,9 @@ SECURITY_GROUP_ID = re.compile(r"sg-([0-9a-f]{8}|[0-9a-f]{17})")
 NODE_TYPE = re.compile(r"dax\.(?P<family>[a-z][a-z0-9]*)\.(?P<size>[a-z0-9]+)")
 
 
+ENCRYPTABLE_FAMILIES = [family for family in DAX_NODE_TYPES if family not in DAX_UNENCRYPTABLE_FAMILIES]
+
+
 def _known_node_type(value: str) -> str:
     found = NODE_TYPE.fullmatch(value)
     if found is None:  # a secret synth cannot read: checked when `pulumi up` has its value
@@ -31,7 +34,7 @@ def _known_node_type(value: str) -> str:
     sizes = DAX_NODE_TYPES.get(found["family"])
     if sizes is None:
         raise invalid(reason=f"{value!r} is not a DAX node type: DAX has no family {found['family']!r}",
-                      fix=f"use a family of {', '.join(DAX_NODE_TYPES)}, e.g. dax.r5.large (the README says "
+                      fix=f"use a family of {', '.join(ENCRYPTABLE_FAMILIES)}, e.g. dax.r5.large (the README says "
                           "where the list comes from)")
     family = f"dax.{found['family']}"
     if found["family"] in DAX_UNENCRYPTABLE_FAMILIES:

@@ -217,13 +217,13 @@ def _number(value: Any, path: Path) -> tuple[str, str, int]:
     if not NUMBER_EXPONENTS[0] <= exact.adjusted() <= NUMBER_EXPONENTS[1]:
         raise _Refused(path, f"{_shown(value)} is outside DynamoDB's number range (magnitudes 1E-130 to "
                        "9.99E+125, and zero)", "use a number within that range, or store it as text")
-    if isinstance(value, float) and (len(repr(abs(value)).replace(".", "").split("e")[0].strip("0")) > FLOAT_DIGITS
-                                     or (value.is_integer() and abs(value) >= 2 ** 53)):
-        # YAML reads a number as a 64-bit float (an integer past 2^63 too), which keeps 15 digits:
-        # what reaches the program is no longer what was written.
+    if isinstance(value, float) and len(repr(abs(value)).replace(".", "").split("e")[0].strip("0")) > FLOAT_DIGITS:
+        # YAML reads such a number as a 64-bit float, which keeps 15 digits: what reaches the
+        # program is no longer what was written (synth also says so of the stack file's text).
         raise _Refused(path, f"{_shown(value)} reaches the program as a 64-bit float, which keeps only "
                        f"{FLOAT_DIGITS} significant digits: it may not be the number written",
-                       "write it as text, e.g. '100000000000000000000001', which keeps every digit")
+                       "write it in quotes as text, and list the attribute as N under `attributes` so it stays a "
+                       "number")
     fraction = f".{significant[1:]}" if significant[1:] else ""
     canonical = f"{'-' if sign else ''}{significant[0]}{fraction}E{exact.adjusted()}"
     # Written as read, unless trailing zeros take it past 38 digits (10**40 goes as 1E+40).

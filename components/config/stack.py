@@ -239,8 +239,8 @@ class StackConfig(ConfigModel):
                                   separators=(",", ":")))
             if size > MAX_MANAGED_POLICY_CHARACTERS:
                 fix = ("split it into entries of fewer tables" if len(entry.tables) > 1 else
-                       "grant reads and writes in two entries, or leave the table's replicas or indexes out of this "
-                       "stack's access (one table's ARNs alone are too many for one policy)")
+                       "grant reads and writes in two entries (read and write); one table's ARNs in all its regions "
+                       "and indexes may still be too many for one policy")
                 yield Problem(("access", name), f"its policy would have {size} characters; IAM allows "
                               f"{MAX_MANAGED_POLICY_CHARACTERS} in a managed policy", fix)
 
