@@ -176,14 +176,10 @@ class Session:
     def _up(self, stack: Stack) -> int:
         with tempfile.TemporaryDirectory(prefix="koneksi-plan-") as scratch:
             plan = str(Path(scratch) / "plan.json")
-            preview, operation, error = self.attempt(lambda on_event: stack.preview(
-                plan=plan, on_event=on_event, policy_packs=self.policy_packs()))
-            status = self.checked(operation, error, "pulumi preview", "update")
+            status = self.guarded_preview(lambda on_event: stack.preview(
+                plan=plan, on_event=on_event, policy_packs=self.policy_packs()), "pulumi preview", "update")
             if status is not None:
                 return status
-            self.progress.summary(preview.change_summary, done=False)
-            if not self.args.yes and not confirmed("update"):
-                return self.declined()
             result, operation, error = self.attempt(lambda on_event: stack.up(
                 plan=plan, on_event=on_event, policy_packs=self.policy_packs()))
         if error is not None:
@@ -198,13 +194,10 @@ class Session:
         return status
 
     def _destroy(self, stack: Stack) -> int:
-        preview, operation, error = self.attempt(lambda on_event: stack.preview_destroy(on_event=on_event))
-        status = self.checked(operation, error, "pulumi destroy --preview-only", "destroy")
+        status = self.guarded_preview(lambda on_event: stack.preview_destroy(on_event=on_event),
+                                      "pulumi destroy --preview-only", "destroy")
         if status is not None:
             return status
-        self.progress.summary(preview.change_summary, done=False)
-        if not self.args.yes and not confirmed("destroy"):
-            return self.declined()
         result, operation, error = self.attempt(lambda on_event: stack.destroy(on_event=on_event))
         if error is not None:
             return self.failed("pulumi destroy", error, operation)
@@ -231,6 +224,18 @@ class Session:
         if operation.summary is not None:
             self.document["changeSummary"] = dict(operation.summary.resource_changes)
         return result, operation, error
+
+    def guarded_preview(self, preview: Callable[[Callable], Any], what: str, verb: str) -> Optional[int]:
+        """The preview an `up` or `destroy` runs first, the guard on its steps, and the go-ahead:
+        None to go on, else the exit status."""
+        result, operation, error = self.attempt(preview)
+        status = self.checked(operation, error, what, verb)
+        if status is not None:
+            return status
+        self.progress.summary(result.change_summary, done=False)
+        if not self.args.yes and not confirmed(verb):
+            return self.declined()
+        return None
 
     def checked(self, operation: Operation, error: Optional[CommandError], what: str, verb: str) -> Optional[int]:
         """The guard on a preview's steps: refused (even when the preview failed too, as the engine

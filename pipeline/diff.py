@@ -234,10 +234,9 @@ def _all(results: Iterable[Optional[bool]]) -> Optional[bool]:
 
 
 def compare(old: State, new: State, ignored: Iterable[str], type_: str,
-            same: Optional[_Sameness] = None) -> tuple[list[str], list[str]]:
+            same: _Sameness) -> tuple[list[str], list[str]]:
     """The top-level inputs that differ, and those that may (`_Sameness` cannot tell). Ignored
     inputs (`ignoreChanges`) are left out, as the engine leaves them out."""
-    same = same or _Sameness({}, {}, settled=False)
     ignored = set(ignored)
     diffs, may_change = [], []
     for name in sorted(old.keys() | new.keys()):
@@ -253,10 +252,9 @@ def compare(old: State, new: State, ignored: Iterable[str], type_: str,
 
 
 def replace_reasons(type_: str, old: State, new: State, ignored: Iterable[str],
-                    same: Optional[_Sameness] = None) -> tuple[list[str], list[str]]:
+                    same: _Sameness) -> tuple[list[str], list[str]]:
     """The inputs whose change makes the provider replace the resource (`replacements`): those
     that differ for certain, and those that may."""
-    same = same or _Sameness({}, {}, settled=False)
     ignored = set(ignored)
     reasons, may = [], []
     for path in REPLACED_WHEN.get(type_, ()):
